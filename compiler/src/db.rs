@@ -1,0 +1,214 @@
+//! The salsa database: its inputs ([`SourceFile`], [`Settings`]) and the
+//! tracked queries from text up.
+//!
+//! Queries, and why they are split so:
+//! - [`parse`] per file: the syntax tree and syntax errors.
+//! - [`lower`] per file: resolved IR plus source map (spans, name errors).
+//! - [`module`] per file: only the position-free IR, so an edit that moves
+//!   text without changing meaning produces an equal value and salsa skips
+//!   every dependent query.
+//! - [`evaluate`] per request (entry file + attribute path): the deeply
+//!   forced value and every diagnostic. Files it imports are read through
+//!   [`Db::file`], so editing any of them invalidates it.
+//!
+//! The CLI and the LSP share this database. This module reads no files
+//! itself: [`crate::source::SourceLoader`] does.
+
+use crate::diag::{Diagnostic, FileName};
+use crate::hir::{self, Lowered, Module};
+use crate::source::{FileContents, SourceLoader};
+use crate::syntax::{self, ast};
+use rustc_hash::FxHashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// One source file: its absolute path and what reading it gave.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: PathBuf,
+    #[returns(ref)]
+    pub contents: FileContents,
+}
+
+/// A value given on the command line for the entry function's arguments.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ArgValue {
+    /// `--arg NAME EXPR`: source text of an expression.
+    Expr(String),
+    /// `--argstr NAME STR`
+    Str(String),
+}
+
+/// Settings that affect evaluation.
+#[salsa::input(debug)]
+pub struct Settings {
+    /// `-I` entries then `DVM_PATH` entries, in lookup order. An entry is a
+    /// directory, or `name=dir` binding a prefix.
+    #[returns(ref)]
+    pub search_path: Vec<String>,
+    /// `--arg`/`--argstr` values, by name.
+    #[returns(ref)]
+    pub args: Vec<(String, ArgValue)>,
+}
+
+#[salsa::db]
+pub trait Db: salsa::Database {
+    /// The input for an absolute path, created (and read) on first use.
+    fn file(&self, path: &Path) -> SourceFile;
+    fn settings(&self) -> Settings;
+}
+
+#[salsa::db]
+#[derive(Clone)]
+pub struct RootDatabase {
+    storage: salsa::Storage<Self>,
+    files: Arc<Mutex<FxHashMap<PathBuf, SourceFile>>>,
+    loader: Arc<dyn SourceLoader>,
+    settings: Arc<OnceLock<Settings>>,
+}
+
+#[salsa::db]
+impl salsa::Database for RootDatabase {}
+
+impl RootDatabase {
+    pub fn new(loader: Arc<dyn SourceLoader>) -> RootDatabase {
+        RootDatabase {
+            storage: salsa::Storage::default(),
+            files: Arc::default(),
+            loader,
+            settings: Arc::default(),
+        }
+    }
+
+    /// Sets the text of a file (an editor buffer, `--expr`, `--arg`).
+    pub fn set_text(&mut self, path: &Path, text: &str) -> SourceFile {
+        use salsa::Setter;
+        let file = self.file(path);
+        file.set_contents(self)
+            .to(FileContents::Text(Arc::from(text)));
+        file
+    }
+
+    pub fn set_search_path(&mut self, entries: Vec<String>) {
+        use salsa::Setter;
+        let s = self.settings();
+        s.set_search_path(self).to(entries);
+    }
+
+    pub fn set_args(&mut self, args: Vec<(String, ArgValue)>) {
+        use salsa::Setter;
+        let s = self.settings();
+        s.set_args(self).to(args);
+    }
+}
+
+#[salsa::db]
+impl Db for RootDatabase {
+    fn file(&self, path: &Path) -> SourceFile {
+        let mut files = match self.files.lock() {
+            Ok(f) => f,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(f) = files.get(path) {
+            return *f;
+        }
+        let contents = self.loader.load(path);
+        let f = SourceFile::new(self, path.to_path_buf(), contents);
+        files.insert(path.to_path_buf(), f);
+        f
+    }
+    fn settings(&self) -> Settings {
+        *self
+            .settings
+            .get_or_init(|| Settings::new(self, Vec::new(), Vec::new()))
+    }
+}
+
+/// The name a file is shown under in diagnostics.
+pub fn display_name(db: &dyn Db, file: SourceFile) -> FileName {
+    display_path(file.path(db))
+}
+
+pub fn display_path(path: &Path) -> FileName {
+    let shown = match std::env::current_dir() {
+        Ok(cwd) => match path.strip_prefix(&cwd) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+            _ => path.to_path_buf(),
+        },
+        Err(_) => path.to_path_buf(),
+    };
+    // Virtual files (`<expr>`, `<arg x>`) show their bare name.
+    match shown.file_name().and_then(|n| n.to_str()) {
+        Some(n) if n.starts_with('<') => Arc::from(n),
+        _ => Arc::from(shown.to_string_lossy().as_ref()),
+    }
+}
+
+/// The syntax tree of a file and its syntax errors. A file that cannot be
+/// read parses as an error node with the reason as its diagnostic.
+#[salsa::tracked(returns(ref))]
+pub fn parse(db: &dyn Db, file: SourceFile) -> ast::Parse {
+    let name = display_name(db, file);
+    match file.contents(db) {
+        FileContents::Text(text) => syntax::parse(&name, text),
+        other => ast::Parse {
+            root: ast::Expr {
+                kind: ast::ExprKind::Error,
+                span: ast::Span::default(),
+            },
+            errors: vec![crate::eval::unreadable(&name, other)],
+        },
+    }
+}
+
+/// Resolved IR and source map of a file.
+#[salsa::tracked(returns(ref))]
+pub fn lower(db: &dyn Db, file: SourceFile) -> Lowered {
+    let parsed = parse(db, file);
+    let name = display_name(db, file);
+    let dir = file
+        .path(db)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"));
+    hir::lower::lower(&parsed.root, &name, &dir)
+}
+
+/// The position-free IR of a file (see the module doc for why it is split).
+#[salsa::tracked(returns(ref))]
+pub fn module(db: &dyn Db, file: SourceFile) -> Arc<Module> {
+    lower(db, file).module.clone()
+}
+
+/// Every syntax and name diagnostic of one file.
+pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let mut out = parse(db, file).errors.clone();
+    out.extend(lower(db, file).source_map.diagnostics.iter().cloned());
+    out
+}
+
+/// What to evaluate: an entry file and an attribute path into its value.
+#[salsa::interned(debug)]
+pub struct EvalRequest {
+    #[returns(copy)]
+    pub entry: SourceFile,
+    #[returns(ref)]
+    pub attr_path: Vec<String>,
+}
+
+/// The result of an evaluation: the deeply forced value (absent when it
+/// failed) and every diagnostic of every file involved, sorted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvalOutput {
+    pub value: Option<serde_json::Value>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Evaluates a request. Must run on a thread with a large stack (see
+/// [`crate::EVAL_STACK_BYTES`]): evaluation recurses, bounded by a depth
+/// limit that is reported as a diagnostic.
+#[salsa::tracked(returns(ref))]
+pub fn evaluate<'db>(db: &'db dyn Db, request: EvalRequest<'db>) -> EvalOutput {
+    crate::eval::evaluate(db, request.entry(db), request.attr_path(db))
+}

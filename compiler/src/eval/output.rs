@@ -1,0 +1,186 @@
+//! Deep forcing of a value into plain data (`serde_json::Value`), as
+//! `nix-instantiate --eval --strict --json` prints it: keys sorted by name,
+//! paths as absolute text, functions an error naming where they sit.
+
+use super::{EResult, Error, EvalError, Evaluator, Value};
+use crate::codes::eval as codes;
+use crate::intern::Sym;
+
+pub fn to_json(ev: &mut Evaluator<'_>, v: Value) -> EResult<serde_json::Value> {
+    let mut errors = Vec::new();
+    let j = convert(ev, v, &mut Vec::new(), &mut errors, 1);
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(j),
+    }
+}
+
+/// Like [`to_json`], but goes on past a failing attribute or element and
+/// returns every independent error (at most `max`), so that a file with
+/// three broken fields reports three.
+pub fn to_json_all(
+    ev: &mut Evaluator<'_>,
+    v: Value,
+    max: usize,
+) -> Result<serde_json::Value, Vec<Error>> {
+    let mut errors = Vec::new();
+    let j = convert(ev, v, &mut Vec::new(), &mut errors, max);
+    if errors.is_empty() {
+        Ok(j)
+    } else {
+        Err(errors)
+    }
+}
+
+fn record(errors: &mut Vec<Error>, e: Error) {
+    let same = |x: &Error| x.code == e.code && x.primary == e.primary && x.message == e.message;
+    if !errors.iter().any(same) {
+        errors.push(e);
+    }
+}
+
+fn convert(
+    ev: &mut Evaluator<'_>,
+    v: Value,
+    path: &mut Vec<String>,
+    errors: &mut Vec<Error>,
+    max: usize,
+) -> serde_json::Value {
+    use serde_json::Value as J;
+    if errors.len() >= max {
+        return J::Null;
+    }
+    let res: EResult<J> = (|| {
+        Ok(match v {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(b),
+            Value::Int(i) => J::from(i),
+            Value::Float(f) => match serde_json::Number::from_f64(f) {
+                Some(n) => J::Number(n),
+                None => {
+                    return EvalError::new(
+                        codes::NOT_JSON,
+                        format!("{f} cannot be written as JSON"),
+                    )
+                    .help(at_path(path))
+                    .err();
+                }
+            },
+            Value::Str(s) => J::String(s.to_string()),
+            Value::Path(p) => J::String(p.to_string()),
+            Value::Unit(u) => {
+                if u.dim == super::Dim::Pending {
+                    return EvalError::new(
+                        codes::UNIT,
+                        format!("`{}` could be minutes or milli-cores", u.text),
+                    )
+                    .help(format!(
+                        "give it a type, or write it unambiguously (e.g. `600s`); {}",
+                        at_path(path)
+                    ))
+                    .err();
+                }
+                J::from(u.normal)
+            }
+            Value::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, t) in items.iter().enumerate() {
+                    path.push(format!("[{i}]"));
+                    match ev.force(t) {
+                        Ok(x) => out.push(convert(ev, x, path, errors, max)),
+                        Err(e) => record(errors, e),
+                    }
+                    path.pop();
+                }
+                J::Array(out)
+            }
+            Value::Attrs(a)
+                if a.get(Sym::new("__toString")).is_some()
+                    || a.get(Sym::new("outPath")).is_some() =>
+            {
+                let mut s = String::new();
+                super::ops::coerce_to_string(ev, &Value::Attrs(a), &mut s, false)?;
+                J::String(s)
+            }
+            Value::Attrs(a) => {
+                let mut out = serde_json::Map::with_capacity(a.len());
+                for (k, t) in a.sorted_by_name() {
+                    path.push(k.as_str().to_string());
+                    match ev.force(&t) {
+                        Ok(x) => {
+                            let j = convert(ev, x, path, errors, max);
+                            out.insert(k.as_str().to_string(), j);
+                        }
+                        Err(e) => record(errors, e),
+                    }
+                    path.pop();
+                }
+                J::Object(out)
+            }
+            Value::Lambda(c) => {
+                let m = &c.env.module;
+                return EvalError::new(codes::NOT_JSON, "cannot convert a function to JSON")
+                    .label("the output contains this function")
+                    .at(&m.name, m.source_map.span(c.lambda.id))
+                    .help(at_path(path))
+                    .err();
+            }
+            Value::PrimOp(p) => {
+                return EvalError::new(
+                    codes::NOT_JSON,
+                    format!("cannot convert the builtin `{}` to JSON", p.op.name),
+                )
+                .help(at_path(path))
+                .err();
+            }
+        })
+    })();
+    match res {
+        Ok(j) => j,
+        Err(e) => {
+            record(errors, e);
+            J::Null
+        }
+    }
+}
+
+fn at_path(path: &[String]) -> String {
+    if path.is_empty() {
+        return "the value itself is a function; call it or select an attribute with `-A`".into();
+    }
+    let mut s = String::from("it is at `");
+    for (i, p) in path.iter().enumerate() {
+        if i > 0 && !p.starts_with('[') {
+            s.push('.');
+        }
+        s.push_str(p);
+    }
+    s.push('`');
+    s
+}
+
+/// Compact JSON text as Nix's `toJSON` writes it: control characters
+/// other than `\n \r \t` as `\u00XX` (serde_json writes `\b`, `\f`).
+pub fn nix_json_text(j: &serde_json::Value) -> String {
+    struct NixFormatter;
+    impl serde_json::ser::Formatter for NixFormatter {
+        fn write_char_escape<W: ?Sized + std::io::Write>(
+            &mut self,
+            writer: &mut W,
+            escape: serde_json::ser::CharEscape,
+        ) -> std::io::Result<()> {
+            use serde_json::ser::CharEscape;
+            match escape {
+                CharEscape::Backspace => writer.write_all(b"\\u0008"),
+                CharEscape::FormFeed => writer.write_all(b"\\u000c"),
+                other => serde_json::ser::CompactFormatter.write_char_escape(writer, other),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, NixFormatter);
+    if serde::Serialize::serialize(j, &mut ser).is_err() {
+        return j.to_string();
+    }
+    String::from_utf8(out).unwrap_or_else(|_| j.to_string())
+}

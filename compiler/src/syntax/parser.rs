@@ -1,0 +1,2058 @@
+//! The parser: tokens → [`ast::Expr`], with error recovery.
+//!
+//! Owns Nix's grammar and precedence (plus dvm's `&` and `+=`), the
+//! decoding of string literals (escapes, indentation stripping) and the
+//! wording of syntax errors. It knows nothing of names, types or
+//! evaluation, and never looks at the text except through token spans.
+//!
+//! # Shape
+//!
+//! A chumsky grammar over the token slice, from loosest to tightest:
+//!
+//! ```text
+//! expr   = lambda | assert | with | let … in | if | op
+//! op     = pratt over app: -> || && ==,!= <,<=,>,>= //,& !x +,- *,/ ++ x?path -x
+//! app    = select select*                (an argument never starts a binding `a =`)
+//! select = simple (. path (or select)?)? | simple `or`   (`or` as a variable, as Nix)
+//! simple = ident | number | string | path | (expr) | [select*] | {binds} | rec {binds} | let {binds}
+//! ```
+//!
+//! Spans inside chumsky are token-index ranges; [`PState::span`] turns them
+//! into byte ranges through the lexer's span table.
+//!
+//! # Recovery
+//!
+//! The parser always produces a tree. Three mechanisms, from local to
+//! global:
+//!
+//! - *Missing closer* (`close`): when `)`, `]`, `}` is expected and the
+//!   bracket pre-pass ([`Brackets`]) says the opener is never closed, report
+//!   "unclosed `(`" and go on as if it were there. When the opener *is*
+//!   closed further on, fail instead, and the delimited construct's recovery
+//!   skips to the matching closer, yielding an `Error` node.
+//! - *Bindings*: a binding that does not parse is skipped up to its `;` (or
+//!   the `}`/`in` that ends the list, or the start of the next binding on a
+//!   new line); a missing `;` before `}`/`in`/a next binding is reported
+//!   and assumed.
+//! - *Top level*: trailing junk or an unparseable file is reported with
+//!   chumsky's furthest error.
+//!
+//! Errors that chumsky produces ([`PError`]) are converted to plain messages
+//! at the end ([`convert_error`]): the expected set is summarised (closers
+//! and `;` first, then "an expression"), never listed in full. `PError` is
+//! chumsky's `Rich` reduced to what we use: its expected set is a bitset
+//! of token kinds, because merging `Rich`'s vector of patterns on every
+//! failed alternative took half of the parse time. Errors that
+//! the grammar actions find (duplicate formals, chained comparisons, depth)
+//! go straight into [`PState::diags`], which is rolled back when chumsky
+//! backtracks.
+//!
+//! # Depth
+//!
+//! Every node carries its height while it is built ([`N`]); a node higher
+//! than [`MAX_DEPTH`] becomes `Error` ("expression nested too deeply"), so no
+//! tree ever built here, kept or thrown away, is deeper than that, and
+//! dropping one cannot overflow the stack. The parse itself recurses through
+//! chumsky's `stacker` support.
+
+use crate::codes::syntax as codes;
+use crate::diag::{self, Diagnostic, FileName};
+use crate::syntax::ast::*;
+use crate::syntax::lexer::{self, Token};
+use chumsky::DefaultExpected;
+use chumsky::error::{Error, LabelError};
+use chumsky::input::{Checkpoint, Cursor, InputRef, MapExtra};
+use chumsky::inspector::Inspector;
+use chumsky::prelude::*;
+use chumsky::util::MaybeRef;
+
+/// The deepest tree the parser builds; deeper subtrees become `Error`.
+pub const MAX_DEPTH: u32 = 1000;
+
+type I<'a> = &'a [Token<'a>];
+type Ex<'a> = extra::Full<PError, PState<'a>, ()>;
+type Tspan = SimpleSpan<usize>;
+
+/// Parses one file. See [`crate::syntax::parse`].
+pub fn parse(file: &FileName, text: &str) -> Parse {
+    let lexed = lexer::lex(file, text);
+    let brackets = Brackets::new(&lexed.tokens);
+    let mut st = PState {
+        file: file.clone(),
+        text,
+        toks: &lexed.tokens,
+        spans: &lexed.spans,
+        docs: &lexed.docs,
+        brackets,
+        diags: Vec::new(),
+    };
+    let (out, errs) = root()
+        .parse_with_state(lexed.tokens.as_slice(), &mut st)
+        .into_output_errors();
+    let root = out.map(|n| n.e).unwrap_or(Expr {
+        kind: ExprKind::Error,
+        span: Span::new(0, text.len()),
+    });
+    let mut errors = lexed.errors.clone();
+    let custom = std::mem::take(&mut st.diags);
+    for e in &errs {
+        if let Some(d) = convert_error(e, &st) {
+            // A custom diagnostic at the same place says it better.
+            let pos = d.primary.as_ref().map(|l| l.span.start);
+            if !custom
+                .iter()
+                .any(|c| c.primary.as_ref().map(|l| l.span.start) == pos)
+            {
+                errors.push(d);
+            }
+        }
+    }
+    errors.extend(custom);
+    dedupe_depth(&mut errors);
+    diag::normalize(&mut errors);
+    // Two messages for one place: keep the first by code order.
+    errors
+        .dedup_by(|b, a| a.primary.as_ref().map(|l| l.span) == b.primary.as_ref().map(|l| l.span));
+    Parse { root, errors }
+}
+
+/// Keeps one "nested too deeply" error per region: a cut near the root
+/// contains the cuts below it.
+fn dedupe_depth(errors: &mut Vec<Diagnostic>) {
+    let deep: Vec<Span> = errors
+        .iter()
+        .filter(|d| d.code == codes::TOO_DEEP)
+        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
+        .collect();
+    errors.retain(|d| {
+        if d.code != codes::TOO_DEEP {
+            return true;
+        }
+        let Some(s) = d.primary.as_ref().map(|l| l.span) else {
+            return true;
+        };
+        !deep
+            .iter()
+            .any(|o| *o != s && o.start <= s.start && s.end <= o.end)
+    });
+}
+
+// ---------------------------------------------------------------------------
+// State shared with the grammar actions
+
+/// Bracket structure of the token list, computed before parsing.
+///
+/// `(`, `[`, `{`, `${` and the lexer's string/path delimiters are matched
+/// with a stack; a closer that matches an entry deeper in the stack closes
+/// the entries above it as "unclosed". A closer that matches nothing is a
+/// stray.
+struct Brackets {
+    /// For an opener: the index of its closer, or `NONE` if unclosed.
+    close_of: Vec<u32>,
+    /// For every token, and for the end of input (one more entry): the
+    /// innermost opener around it (before the token itself is handled), or
+    /// `NONE`.
+    enclosing: Vec<u32>,
+    /// For a closer: the index of its opener, or `NONE` when it is a stray.
+    open_of: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+fn closer_for(t: Token) -> Option<Token<'static>> {
+    Some(match t {
+        Token::LParen => Token::RParen,
+        Token::LBracket => Token::RBracket,
+        Token::LBrace | Token::DollarBrace => Token::RBrace,
+        Token::StrOpen => Token::StrClose,
+        Token::IndOpen => Token::IndClose,
+        Token::PathOpen(_) => Token::PathClose,
+        _ => return None,
+    })
+}
+
+fn is_closer(t: Token) -> bool {
+    matches!(
+        t,
+        Token::RParen
+            | Token::RBracket
+            | Token::RBrace
+            | Token::StrClose
+            | Token::IndClose
+            | Token::PathClose
+    )
+}
+
+impl Brackets {
+    fn new(toks: &[Token]) -> Brackets {
+        let mut close_of = vec![NONE; toks.len()];
+        let mut open_of = vec![NONE; toks.len()];
+        let mut enclosing = vec![NONE; toks.len() + 1];
+        let mut stack: Vec<(u32, Token<'static>)> = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            enclosing[i] = stack.last().map_or(NONE, |e| e.0);
+            if let Some(c) = closer_for(*t) {
+                stack.push((i as u32, c));
+            } else if is_closer(*t) {
+                // Look a bounded way down for the opener this closes.
+                let found = stack.iter().rev().take(64).position(|e| e.1 == *t);
+                if let Some(up) = found {
+                    let keep = stack.len() - 1 - up;
+                    if let Some(&(o, _)) = stack.get(keep) {
+                        close_of[o as usize] = i as u32;
+                        open_of[i] = o;
+                    }
+                    stack.truncate(keep);
+                }
+            }
+        }
+        enclosing[toks.len()] = stack.last().map_or(NONE, |e| e.0);
+        Brackets {
+            close_of,
+            enclosing,
+            open_of,
+        }
+    }
+}
+
+/// Parser state: the token table for spans and lookahead, and the
+/// diagnostics found by grammar actions (rolled back on backtracking).
+pub(crate) struct PState<'a> {
+    file: FileName,
+    text: &'a str,
+    toks: &'a [Token<'a>],
+    spans: &'a [Span],
+    docs: &'a [(u32, String)],
+    brackets: Brackets,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Inspector<'a, I<'a>> for PState<'a> {
+    type Checkpoint = usize;
+    fn on_token(&mut self, _: &Token<'a>) {}
+    fn on_save<'p>(&self, _: &Cursor<'a, 'p, I<'a>>) -> usize {
+        self.diags.len()
+    }
+    fn on_rewind<'p>(&mut self, cp: &Checkpoint<'a, 'p, I<'a>, usize>) {
+        self.diags.truncate(*cp.inspector());
+    }
+}
+
+impl PState<'_> {
+    /// Byte span of a token-index span.
+    fn span(&self, s: Tspan) -> Span {
+        self.span_of(s.start, s.end)
+    }
+    fn span_of(&self, start: usize, end: usize) -> Span {
+        if end > start
+            && let (Some(a), Some(b)) = (self.spans.get(start), self.spans.get(end - 1))
+        {
+            return Span {
+                start: a.start,
+                end: b.end,
+            };
+        }
+        self.point(start)
+    }
+    /// Zero-width span where token `i` starts (or at the end of the text).
+    fn point(&self, i: usize) -> Span {
+        let at = self
+            .spans
+            .get(i)
+            .map_or(self.text.len(), |s| s.start as usize);
+        Span::new(at, at)
+    }
+    fn tok(&self, i: usize) -> Option<Token<'_>> {
+        self.toks.get(i).copied()
+    }
+    /// Byte span of token `i` (zero width at the end for the end of input).
+    fn tok_span(&self, i: usize) -> Span {
+        self.spans.get(i).copied().unwrap_or_else(|| self.point(i))
+    }
+    /// True when token `i` starts a line (a line break since token `i-1`).
+    fn starts_line(&self, i: usize) -> bool {
+        match (
+            i.checked_sub(1).and_then(|p| self.spans.get(p)),
+            self.spans.get(i),
+        ) {
+            (Some(p), Some(c)) => self
+                .text
+                .get(p.end as usize..c.start as usize)
+                .is_some_and(|g| g.contains('\n')),
+            _ => true,
+        }
+    }
+    /// The text of token `i`, for messages.
+    fn tok_text(&self, i: usize) -> &str {
+        self.spans
+            .get(i)
+            .and_then(|s| self.text.get(s.range()))
+            .unwrap_or("")
+    }
+    fn error(
+        &mut self,
+        code: &'static str,
+        msg: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::error(code, msg).at(&self.file, span, label);
+        self.diags.push(d);
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+    fn doc_at(&self, start: usize) -> Option<String> {
+        let at = self.spans.get(start)?.start;
+        let i = self.docs.binary_search_by_key(&at, |d| d.0).ok()?;
+        self.docs.get(i).map(|d| d.1.clone())
+    }
+    /// Describes token `i` for a message: "`foo`", "end of file".
+    fn describe(&self, i: usize) -> String {
+        match self.tok(i) {
+            None => "end of file".into(),
+            Some(t) => describe_token(t, self.tok_text(i)),
+        }
+    }
+}
+
+fn describe_token(t: Token, text: &str) -> String {
+    match t {
+        Token::StrOpen => "a string".into(),
+        Token::IndOpen => "an indented string".into(),
+        Token::Path(_) | Token::PathOpen(_) => "a path".into(),
+        Token::StrClose => "the end of the string".into(),
+        Token::IndClose => "the end of the string".into(),
+        Token::PathClose => "the end of the path".into(),
+        _ => {
+            let mut s: String = text.chars().take(24).collect();
+            if s.len() < text.len() {
+                s.push('…');
+            }
+            format!("`{s}`")
+        }
+    }
+}
+
+fn cursor_index<'a>(inp: &InputRef<'a, '_, I<'a>, Ex<'a>>) -> usize {
+    *inp.cursor().inner()
+}
+
+/// A node under construction: the expression and its height.
+#[derive(Clone, Debug)]
+struct N {
+    e: Expr,
+    h: u32,
+}
+
+/// Builds a node of height `h`, or `Error` when it is too deep.
+fn mk(st: &mut PState, kind: ExprKind, span: Span, h: u32) -> N {
+    if h > MAX_DEPTH {
+        drop(kind);
+        st.error(
+            codes::TOO_DEEP,
+            "expression nested too deeply",
+            span,
+            format!("more than {MAX_DEPTH} levels of nesting"),
+        )
+        .help = Some("split it into named bindings with `let`".into());
+        return N {
+            e: Expr {
+                kind: ExprKind::Error,
+                span,
+            },
+            h: 1,
+        };
+    }
+    N {
+        e: Expr { kind, span },
+        h,
+    }
+}
+
+fn error_node(span: Span) -> N {
+    N {
+        e: Expr {
+            kind: ExprKind::Error,
+            span,
+        },
+        h: 1,
+    }
+}
+
+/// The byte span of what a `map_with` closure matched.
+fn sp<'a>(e: &mut MapExtra<'a, '_, I<'a>, Ex<'a>>) -> Span {
+    let s = e.span();
+    e.state().span(s)
+}
+
+fn bx(n: N) -> Box<Expr> {
+    Box::new(n.e)
+}
+
+// ---------------------------------------------------------------------------
+// Strings
+
+/// Decodes the escapes of a `"…"` piece: `\n \r \t`, `\c` → `c`, and a raw
+/// CR or CR LF becomes LF (as Nix does).
+fn unescape(raw: &str) -> String {
+    if !raw.contains(['\\', '\r']) {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut it = raw.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            '\\' => match it.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('t') => out.push('\t'),
+                Some(c) => out.push(c),
+                None => {}
+            },
+            '\r' => {
+                out.push('\n');
+                if it.peek() == Some(&'\n') {
+                    it.next();
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Decodes an indented-string escape token: `''$`, `'''`, `''\c`.
+fn ind_escape(raw: &str) -> String {
+    match raw {
+        "''$" => "$".into(),
+        "'''" => "''".into(),
+        _ => {
+            let mut s = String::new();
+            match raw.get(3..).and_then(|r| r.chars().next()) {
+                Some('n') => s.push('\n'),
+                Some('r') => s.push('\r'),
+                Some('t') => s.push('\t'),
+                Some(c) => s.push(c),
+                None => {}
+            }
+            s
+        }
+    }
+}
+
+/// One piece of a string before the parts are finished.
+#[derive(Clone, Debug)]
+enum Piece {
+    /// Text, and whether it counts for indentation (false for escapes).
+    Text(String, bool),
+    Interp(N),
+}
+
+/// Joins adjacent literal text and drops empty literals.
+fn push_lit(parts: &mut Vec<StrPart>, s: String) {
+    if s.is_empty() {
+        return;
+    }
+    if let Some(StrPart::Lit(prev)) = parts.last_mut() {
+        prev.push_str(&s);
+    } else {
+        parts.push(StrPart::Lit(s));
+    }
+}
+
+fn finish_parts(pieces: Vec<Piece>) -> (Vec<StrPart>, u32) {
+    let mut parts = Vec::new();
+    let mut h = 0;
+    for p in pieces {
+        match p {
+            Piece::Text(s, _) => push_lit(&mut parts, s),
+            Piece::Interp(n) => {
+                h = h.max(n.h);
+                parts.push(StrPart::Interp(n.e));
+            }
+        }
+    }
+    (parts, h)
+}
+
+/// Nix's `stripIndentation`, step for step: the smallest indentation of
+/// the lines (escapes and interpolations count as text; lines of only
+/// spaces don't count; tabs are text) is removed from every line, and a
+/// last line of only spaces is dropped.
+fn strip_indentation(pieces: Vec<Piece>) -> (Vec<StrPart>, u32) {
+    let mut at_sol = true;
+    let mut min_indent = 1_000_000usize;
+    let mut cur = 0usize;
+    for p in &pieces {
+        match p {
+            Piece::Text(s, true) => {
+                for c in s.bytes() {
+                    if at_sol {
+                        if c == b' ' {
+                            cur += 1;
+                        } else if c == b'\n' {
+                            cur = 0;
+                        } else {
+                            at_sol = false;
+                            min_indent = min_indent.min(cur);
+                        }
+                    } else if c == b'\n' {
+                        at_sol = true;
+                        cur = 0;
+                    }
+                }
+            }
+            _ => {
+                if at_sol {
+                    at_sol = false;
+                    min_indent = min_indent.min(cur);
+                }
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    let mut h = 0;
+    let mut at_sol = true;
+    let mut dropped = 0usize;
+    let n = pieces.len();
+    for (idx, p) in pieces.into_iter().enumerate() {
+        match p {
+            Piece::Interp(e) => {
+                at_sol = false;
+                dropped = 0;
+                h = h.max(e.h);
+                parts.push(StrPart::Interp(e.e));
+            }
+            Piece::Text(s, _) => {
+                let mut s2 = String::with_capacity(s.len());
+                for c in s.chars() {
+                    if at_sol {
+                        if c == ' ' {
+                            if dropped >= min_indent {
+                                s2.push(' ');
+                            }
+                            dropped += 1;
+                        } else if c == '\n' {
+                            dropped = 0;
+                            s2.push('\n');
+                        } else {
+                            at_sol = false;
+                            dropped = 0;
+                            s2.push(c);
+                        }
+                    } else {
+                        s2.push(c);
+                        if c == '\n' {
+                            at_sol = true;
+                        }
+                    }
+                }
+                if idx + 1 == n
+                    && let Some(nl) = s2.rfind('\n')
+                    && s2[nl + 1..].bytes().all(|b| b == b' ')
+                {
+                    s2.truncate(nl + 1);
+                }
+                push_lit(&mut parts, s2);
+            }
+        }
+    }
+    (parts, h)
+}
+
+// ---------------------------------------------------------------------------
+// Recovery helpers (custom parsers)
+
+/// A chumsky error at the cursor saying `want` was expected (possibly
+/// nothing: then it only marks the failure and merges into other errors).
+fn expected_at<'a>(inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>, want: Option<Token<'a>>) -> PError {
+    let k = cursor_index(inp);
+    PError {
+        at: k,
+        expected: want.map_or(0, |t| 1 << kind(t)),
+        labels: 0,
+    }
+}
+
+fn rich_at<'a>(inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>) -> PError {
+    expected_at(inp, None)
+}
+
+/// The closer `tok` of a construct. Consumes it when present. When the
+/// opener is never closed (per [`Brackets`]), reports "unclosed" and
+/// succeeds without consuming; otherwise fails, for the enclosing
+/// construct's recovery to skip to the real closer.
+fn close<'a>(
+    tok: Token<'static>,
+    open_text: &'static str,
+    close_text: &'static str,
+) -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        if st.tok(k) == Some(tok) {
+            inp.skip();
+            return Ok(());
+        }
+        let opener = st.brackets.enclosing.get(k).copied().unwrap_or(NONE);
+        let kind_ok = st.tok(opener as usize).and_then(closer_for) == Some(tok);
+        let closed_later = kind_ok
+            && st
+                .brackets
+                .close_of
+                .get(opener as usize)
+                .is_some_and(|c| *c != NONE);
+        if closed_later || !kind_ok {
+            // Garbage before the real closer, or a bracket structure that
+            // disagrees with the parse: let the caller's recovery decide.
+            return Err(expected_at(inp, Some(tok)));
+        }
+        let found = st.describe(k);
+        let at = st.tok_span(k);
+        let open_span = st.tok_span(opener as usize);
+        let file = st.file.clone();
+        st.error(
+            codes::UNCLOSED_DELIMITER,
+            format!("unclosed `{open_text}`"),
+            at,
+            format!("expected `{close_text}` before {found}"),
+        );
+        if let Some(d) = st.diags.last_mut() {
+            *d = d.clone().with_label(
+                &file,
+                open_span,
+                format!("this `{open_text}` is never closed"),
+            );
+        }
+        Ok(())
+    })
+}
+
+/// Recovery for a delimited construct whose inside is broken: skips from
+/// its opener `open` (after `prefix`, when given) to the matching closer.
+fn skip_delimited<'a>(
+    prefix: Option<Token<'static>>,
+    open: Token<'static>,
+) -> impl Parser<'a, I<'a>, N, Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let start = cursor_index(inp);
+        let st = inp.state();
+        let mut k = start;
+        if prefix.is_some() {
+            if st.tok(k) != prefix {
+                return Err(rich_at(inp));
+            }
+            k += 1;
+        }
+        if st.tok(k) != Some(open) {
+            return Err(rich_at(inp));
+        }
+        let Some(close) = st.brackets.close_of.get(k).copied().filter(|c| *c != NONE) else {
+            return Err(rich_at(inp));
+        };
+        let end = close as usize + 1;
+        let span = st.span_of(start, end);
+        for _ in start..end {
+            inp.skip();
+        }
+        Ok(error_node(span))
+    })
+}
+
+/// Recovery for a broken binding: skips to its `;` (consumed), or up to the
+/// `}`/`in` that ends the list, or up to the next binding starting a line.
+/// Fails when it would skip nothing.
+fn skip_binding<'a>() -> impl Parser<'a, I<'a>, Option<(Binding, u32)>, Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let start = cursor_index(inp);
+        let st = inp.state();
+        let mut k = start;
+        let mut depth: Vec<Token> = Vec::new();
+        let mut seen_assign = false;
+        while let Some(t) = st.tok(k) {
+            if depth.is_empty() {
+                match t {
+                    Token::RBrace | Token::In => break,
+                    Token::Semi => {
+                        k += 1;
+                        break;
+                    }
+                    Token::Assign | Token::PlusAssign => seen_assign = true,
+                    _ if k > start && st.starts_line(k) && starts_binding(st, k) => break,
+                    _ if k > start && seen_assign && is_assignment(st, k) => break,
+                    _ => {}
+                }
+            }
+            if let Some(c) = closer_for(t) {
+                depth.push(c);
+            } else if is_closer(t) {
+                if depth.last() == Some(&t) {
+                    depth.pop();
+                } else if t == Token::RBrace {
+                    // A `}` closing something outside what we skip.
+                    if let Some(p) = depth.iter().rposition(|d| *d == Token::RBrace) {
+                        depth.truncate(p);
+                    } else {
+                        break;
+                    }
+                }
+            }
+            k += 1;
+        }
+        if k == start {
+            return Err(rich_at(inp));
+        }
+        for _ in start..k {
+            inp.skip();
+        }
+        Ok(None)
+    })
+}
+
+/// Succeeds (consuming nothing) when the `{` at the cursor opens a lambda
+/// pattern (its `}` is followed by `:` or `@`) exactly when `pattern`.
+/// This is how `{ a, b }: …` and `{ a = 1; }` are told apart.
+fn brace_guard<'a>(pattern: bool) -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        let close = st.brackets.close_of.get(k).copied().unwrap_or(NONE);
+        let brace = st.tok(k) == Some(Token::LBrace);
+        let is_pattern =
+            close != NONE && matches!(st.tok(close as usize + 1), Some(Token::Colon | Token::At));
+        if brace && is_pattern == pattern {
+            Ok(())
+        } else {
+            Err(expected_at(inp, Some(Token::LBrace)))
+        }
+    })
+}
+
+/// True when tokens at `k` look like the start of a binding: `inherit`, or
+/// a name followed by `=`, `+=` or `.`.
+fn starts_binding(st: &PState, k: usize) -> bool {
+    match st.tok(k) {
+        Some(Token::Inherit) => true,
+        Some(Token::Ident(_) | Token::OrKw) => {
+            matches!(
+                st.tok(k + 1),
+                Some(Token::Assign | Token::PlusAssign | Token::Dot)
+            )
+        }
+        _ => false,
+    }
+}
+
+/// The `;` ending a binding. A missing one before `}`, `in`, the end, or a
+/// binding on the next line is reported and assumed.
+fn semi<'a>() -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        match st.tok(k) {
+            Some(Token::Semi) => {
+                inp.skip();
+                Ok(())
+            }
+            None | Some(Token::RBrace | Token::In) => {
+                missing_semi(st, k);
+                Ok(())
+            }
+            Some(_) if (st.starts_line(k) && starts_binding(st, k)) || is_assignment(st, k) => {
+                missing_semi(st, k);
+                Ok(())
+            }
+            _ => Err(expected_at(inp, Some(Token::Semi))),
+        }
+    })
+}
+
+fn missing_semi(st: &mut PState, k: usize) {
+    let prev = k.saturating_sub(1);
+    let at = st.tok_span(prev);
+    let found = st.describe(k);
+    st.error(
+        codes::MISSING_SEMICOLON,
+        "expected `;` after this binding",
+        at,
+        format!("add `;` here (found {found} next)"),
+    )
+    .help = Some("every binding ends with `;`, the last one too".into());
+}
+
+/// Succeeds (consuming nothing) unless a lambda, `let … in`, `if`, `assert`
+/// or `with` starts at the cursor.
+fn plain_expr_start<'a>() -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        let special = match st.tok(k) {
+            Some(Token::Ident(_)) => matches!(st.tok(k + 1), Some(Token::Colon | Token::At)),
+            Some(Token::LBrace) => {
+                let close = st.brackets.close_of.get(k).copied().unwrap_or(NONE);
+                close != NONE
+                    && matches!(st.tok(close as usize + 1), Some(Token::Colon | Token::At))
+            }
+            Some(Token::Let) => st.tok(k + 1) != Some(Token::LBrace),
+            Some(Token::If | Token::Assert | Token::With) => true,
+            _ => false,
+        };
+        if special { Err(rich_at(inp)) } else { Ok(()) }
+    })
+}
+
+/// True when tokens at `k` are `name =` or `name +=`, which can only start
+/// a binding.
+fn is_assignment(st: &PState, k: usize) -> bool {
+    matches!(st.tok(k), Some(Token::Ident(_) | Token::OrKw))
+        && matches!(st.tok(k + 1), Some(Token::Assign | Token::PlusAssign))
+}
+
+/// Succeeds (consuming nothing) when the next token can start a function
+/// argument. Not `name =` or `name +=`: such a name starts a binding (after
+/// a missing `;`) and is never an argument. The check up front also saves
+/// trying every kind of argument at the end of each application.
+fn arg_start<'a>() -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        let ok = match st.tok(k) {
+            Some(Token::Ident(_)) => !is_assignment(st, k),
+            Some(
+                Token::Int(_)
+                | Token::Float(_)
+                | Token::Unit(_)
+                | Token::StrOpen
+                | Token::IndOpen
+                | Token::Path(_)
+                | Token::PathOpen(_)
+                | Token::SearchPath(_)
+                | Token::LParen
+                | Token::LBracket
+                | Token::LBrace
+                | Token::Rec
+                | Token::Let
+                | Token::Invalid,
+            ) => true,
+            _ => false,
+        };
+        if ok { Ok(()) } else { Err(rich_at(inp)) }
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The grammar
+
+fn binary(st: &mut PState, l: N, op: BinaryOp, op_idx: usize, r: N, span: Tspan) -> N {
+    let class = |o: BinaryOp| match o {
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => 1,
+        BinaryOp::Eq | BinaryOp::Ne => 2,
+        _ => 0,
+    };
+    if class(op) != 0
+        && let ExprKind::Binary { op: lop, .. } = &l.e.kind
+        && class(*lop) == class(op)
+        // Bare, not parenthesised: the left side ends right before the operator.
+        && op_idx > 0
+        && st.tok_span(op_idx - 1).end == l.e.span.end
+    {
+        let lop = *lop;
+        let at = st.tok_span(op_idx);
+        st.error(
+            codes::CHAINED_COMPARISON,
+            format!(
+                "`{}` cannot be chained with `{}`",
+                op.symbol(),
+                lop.symbol()
+            ),
+            at,
+            "comparison operators do not associate",
+        )
+        .help = Some("add parentheses, or combine the comparisons with `&&`".into());
+    }
+    let h = 1 + l.h.max(r.h);
+    let sp = st.span(span);
+    mk(
+        st,
+        ExprKind::Binary {
+            op,
+            lhs: bx(l),
+            rhs: bx(r),
+        },
+        sp,
+        h,
+    )
+}
+
+type P<'a, O> = chumsky::Boxed<'a, 'a, I<'a>, O, Ex<'a>>;
+
+/// Precedence (higher binds tighter) and right-associativity of a binary
+/// operator token, as in Nix's `parser.y`, with dvm's `&` beside `//`.
+fn binop(t: Token) -> Option<(BinaryOp, u8, bool)> {
+    Some(match t {
+        Token::Impl => (BinaryOp::Impl, 1, true),
+        Token::OrOr => (BinaryOp::Or, 2, false),
+        Token::AndAnd => (BinaryOp::And, 3, false),
+        Token::EqEq => (BinaryOp::Eq, 4, false),
+        Token::NotEq => (BinaryOp::Ne, 4, false),
+        Token::Lt => (BinaryOp::Lt, 5, false),
+        Token::Le => (BinaryOp::Le, 5, false),
+        Token::Gt => (BinaryOp::Gt, 5, false),
+        Token::Ge => (BinaryOp::Ge, 5, false),
+        Token::Update => (BinaryOp::Update, 6, true),
+        Token::Amp => (BinaryOp::Merge, 6, true),
+        Token::Plus => (BinaryOp::Add, 8, false),
+        Token::Minus => (BinaryOp::Sub, 8, false),
+        Token::Star => (BinaryOp::Mul, 9, false),
+        Token::Slash => (BinaryOp::Div, 9, false),
+        Token::Concat => (BinaryOp::Concat, 10, true),
+        _ => return None,
+    })
+}
+const NOT_PREC: u8 = 7;
+const HAS_PREC: u8 = 11;
+const NEG_PREC: u8 = 12;
+
+/// An operator waiting for its right operand: its token index.
+enum Pending {
+    Prefix(UnaryOp, usize),
+    Binary(BinaryOp, usize, u8),
+}
+
+impl Pending {
+    fn prec(&self) -> u8 {
+        match self {
+            Pending::Prefix(UnaryOp::Neg, _) => NEG_PREC,
+            Pending::Prefix(UnaryOp::Not, _) => NOT_PREC,
+            Pending::Binary(_, _, p) => *p,
+        }
+    }
+}
+
+/// An operand with the prefix operators before it (token indices), and
+/// the token range of the operand itself.
+type Operand = (Vec<(UnaryOp, usize)>, (N, Tspan));
+
+/// What follows an operand: `? path`, or a binary operator and the next
+/// operand.
+enum TailItem {
+    Has((Vec<AttrKey>, u32), Tspan),
+    Bin((BinaryOp, u8, bool, usize), Operand),
+}
+
+/// A value on the stack with the token range it covers.
+type Val = (N, usize, usize);
+
+/// The operator level: the parsed sequence `operand (? path | op operand)*`
+/// is turned into a tree by operator precedence with explicit stacks (no
+/// recursion, so `- - - … x` or `a ++ a ++ …` cannot overflow the stack).
+///
+/// A prefix operator sitting on the stack takes everything that binds
+/// tighter than itself to its right, as in Nix's yacc grammar:
+/// `a + !b + c` is `a + !(b + c)`, `-a ? b` is `(-a) ? b`.
+fn operators<'a>(
+    app: P<'a, N>,
+    attrpath: P<'a, (Vec<AttrKey>, u32)>,
+) -> impl Parser<'a, I<'a>, N, Ex<'a>> + Clone {
+    let prefix = select! {
+        Token::Minus => UnaryOp::Neg,
+        Token::Bang => UnaryOp::Not,
+    }
+    .map_with(|o, e: &mut MapExtra<'a, '_, I<'a>, Ex<'a>>| (o, e.span().start));
+    let operand = prefix
+        .repeated()
+        .collect::<Vec<_>>()
+        .then(app.map_with(|n, e| (n, e.span())))
+        .boxed();
+    let binop_tok = select! { t => binop(t) }
+        .try_map(|o, span: Tspan| {
+            o.ok_or(PError {
+                at: span.start,
+                expected: 0,
+                labels: 0,
+            })
+        })
+        .map_with(
+            |(op, prec, right), e: &mut MapExtra<'a, '_, I<'a>, Ex<'a>>| {
+                (op, prec, right, e.span().start)
+            },
+        );
+    let tail = choice((
+        just(Token::Question)
+            .ignore_then(attrpath)
+            .map_with(|p, e| TailItem::Has(p, e.span())),
+        binop_tok
+            .then(operand.clone())
+            .map(|(op, rhs)| TailItem::Bin(op, rhs)),
+    ));
+    operand
+        .then(tail.repeated().collect::<Vec<_>>())
+        .map_with(|(first, tail), e| {
+            let st = e.state();
+            let mut vals: Vec<Val> = Vec::new();
+            let mut ops: Vec<Pending> = Vec::new();
+            push_operand(&mut vals, &mut ops, first);
+            for item in tail {
+                match item {
+                    TailItem::Has((path, hk), span) => {
+                        reduce(st, &mut vals, &mut ops, |p| p > HAS_PREC);
+                        if let Some((l, start, _)) = vals.pop() {
+                            let h = 1 + l.h.max(hk);
+                            let bspan = st.span_of(start, span.end);
+                            let n = mk(st, ExprKind::HasAttr { expr: bx(l), path }, bspan, h);
+                            vals.push((n, start, span.end));
+                        }
+                    }
+                    TailItem::Bin((op, prec, right, at), rhs) => {
+                        reduce(st, &mut vals, &mut ops, |p| {
+                            if right { p > prec } else { p >= prec }
+                        });
+                        ops.push(Pending::Binary(op, at, prec));
+                        push_operand(&mut vals, &mut ops, rhs);
+                    }
+                }
+            }
+            reduce(st, &mut vals, &mut ops, |_| true);
+            match vals.pop() {
+                Some((n, _, _)) => n,
+                None => error_node(sp(e)),
+            }
+        })
+}
+
+fn push_operand(vals: &mut Vec<Val>, ops: &mut Vec<Pending>, (prefixes, (n, span)): Operand) {
+    ops.extend(prefixes.into_iter().map(|(o, at)| Pending::Prefix(o, at)));
+    vals.push((n, span.start, span.end));
+}
+
+/// Applies the pending operators while `pop(precedence)` says so.
+fn reduce(st: &mut PState, vals: &mut Vec<Val>, ops: &mut Vec<Pending>, pop: impl Fn(u8) -> bool) {
+    while let Some(top) = ops.last() {
+        if !pop(top.prec()) {
+            break;
+        }
+        let Some(op) = ops.pop() else { break };
+        match op {
+            Pending::Prefix(o, at) => {
+                let Some((v, _, end)) = vals.pop() else { break };
+                let span = st.span_of(at, end);
+                let h = v.h + 1;
+                let n = mk(st, ExprKind::Unary { op: o, expr: bx(v) }, span, h);
+                vals.push((n, at, end));
+            }
+            Pending::Binary(o, at, _) => {
+                let (Some((r, _, end)), Some((l, start, _))) = (vals.pop(), vals.pop()) else {
+                    break;
+                };
+                let n = binary(st, l, o, at, r, SimpleSpan::from(start..end));
+                vals.push((n, start, end));
+            }
+        }
+    }
+}
+
+fn root<'a>() -> impl Parser<'a, I<'a>, N, Ex<'a>> {
+    let e = expr();
+    let fallback = e
+        .clone()
+        .or_not()
+        .then_ignore(any().repeated())
+        .map_with(|n, ex| n.unwrap_or_else(|| error_node(sp(ex))));
+    e.then_ignore(end()).recover_with(via_parser(fallback))
+}
+
+fn expr<'a>() -> P<'a, N> {
+    recursive(|expr: Recursive<dyn Parser<'a, I<'a>, N, Ex<'a>> + 'a>| {
+        let expr: P<'a, N> = expr.boxed();
+        let ident = select! { Token::Ident(s) => s };
+
+        // `${ expr }`
+        let interp: P<'a, (N, Tspan)> = just(Token::DollarBrace)
+            .ignore_then(expr.clone())
+            .then_ignore(close(Token::RBrace, "${", "}"))
+            .map_with(|n, e| (n, e.span()))
+            .boxed();
+
+        // "…"
+        let string: P<'a, (Vec<StrPart>, u32)> = just(Token::StrOpen)
+            .ignore_then(
+                choice((
+                    select! { Token::StrLit(s) => Piece::Text(unescape(s), true) },
+                    interp.clone().map(|(n, _)| Piece::Interp(n)),
+                ))
+                .repeated()
+                .collect::<Vec<_>>(),
+            )
+            .then_ignore(close(Token::StrClose, "\"", "\""))
+            .map(finish_parts)
+            .boxed();
+
+        // ''…''
+        let ind_string: P<'a, (Vec<StrPart>, u32)> = just(Token::IndOpen)
+            .ignore_then(
+                choice((
+                    select! { Token::IndLit(s) => Piece::Text(s.to_string(), true) },
+                    select! { Token::IndEsc(s) => Piece::Text(ind_escape(s), false) },
+                    interp.clone().map(|(n, _)| Piece::Interp(n)),
+                ))
+                .repeated()
+                .collect::<Vec<_>>(),
+            )
+            .then_ignore(close(Token::IndClose, "''", "''"))
+            .map(strip_indentation)
+            .boxed();
+
+        let str_node = |kind: fn(Vec<StrPart>) -> ExprKind| {
+            move |(parts, h): (Vec<StrPart>, u32), e: &mut MapExtra<'a, '_, I<'a>, Ex<'a>>| {
+                let span = sp(e);
+                mk(e.state(), kind(parts), span, h + 1)
+            }
+        };
+
+        // Interpolated path: PathOpen (PathLit | ${…})* PathClose
+        let path_interp: P<'a, N> = select! { Token::PathOpen(home) => home }
+            .then(
+                choice((
+                    select! { Token::PathLit(s) => Piece::Text(s.to_string(), true) },
+                    interp.clone().map(|(n, _)| Piece::Interp(n)),
+                ))
+                .repeated()
+                .collect::<Vec<_>>(),
+            )
+            .then_ignore(just(Token::PathClose))
+            .map_with(|(home, pieces), e| {
+                let span = sp(e);
+                if home {
+                    return error_node(span);
+                }
+                let (parts, h) = finish_parts(pieces);
+                mk(e.state(), ExprKind::Path(parts), span, h + 1)
+            })
+            .boxed();
+
+        // Attribute keys and paths.
+        let attr_key: P<'a, (AttrKey, u32)> = choice((
+            ident.map_with(|s, e| (AttrKey::Ident(s.into(), sp(e)), 0)),
+            just(Token::OrKw).map_with(|_, e| (AttrKey::Ident("or".into(), sp(e)), 0)),
+            string
+                .clone()
+                .map_with(|(parts, h), e| (AttrKey::Str(parts, sp(e)), h)),
+            interp.clone().map_with(|(n, _), e| {
+                let h = n.h;
+                (AttrKey::Dynamic(bx(n), sp(e)), h)
+            }),
+        ))
+        .labelled(LABEL_ATTR)
+        .boxed();
+        let attrpath: P<'a, (Vec<AttrKey>, u32)> = attr_key
+            .clone()
+            .separated_by(just(Token::Dot))
+            .at_least(1)
+            .collect::<Vec<_>>()
+            .map(|keys| {
+                let h = keys.iter().map(|k| k.1).max().unwrap_or(0);
+                (keys.into_iter().map(|k| k.0).collect(), h)
+            })
+            .boxed();
+
+        // Bindings.
+        let paren_expr = just(Token::LParen)
+            .ignore_then(expr.clone())
+            .then_ignore(close(Token::RParen, "(", ")"));
+        let inherit = just(Token::Inherit)
+            .ignore_then(paren_expr.clone().or_not())
+            .then(attr_key.clone().repeated().collect::<Vec<_>>())
+            .then_ignore(semi())
+            .map_with(|(from, keys), e| {
+                let span = sp(e);
+                let mut names = Vec::new();
+                for (k, _) in keys {
+                    if k.static_name().is_some() && !matches!(k, AttrKey::Dynamic(..)) {
+                        names.push(k);
+                    } else {
+                        e.state().error(
+                            codes::DYNAMIC_ATTR,
+                            "dynamic attributes are not allowed in `inherit`",
+                            k.span(),
+                            "must be a plain name",
+                        );
+                    }
+                }
+                let h = from.as_ref().map_or(0, |n: &N| n.h);
+                (
+                    Binding::Inherit {
+                        from: from.map(bx),
+                        names,
+                        span,
+                    },
+                    h,
+                )
+            });
+        let attr_binding = attrpath
+            .clone()
+            .then(choice((
+                just(Token::Assign).to(false),
+                just(Token::PlusAssign).to(true),
+            )))
+            .then(expr.clone())
+            .then_ignore(semi())
+            .map_with(|(((path, hk), append), value), e| {
+                let tspan = e.span();
+                let st = e.state();
+                let span = st.span(tspan);
+                let doc = st.doc_at(tspan.start);
+                let h = hk.max(value.h);
+                (
+                    Binding::Attr {
+                        path,
+                        value: value.e,
+                        append,
+                        doc,
+                        span,
+                    },
+                    h,
+                )
+            });
+        let binding: P<'a, Option<(Binding, u32)>> = choice((inherit, attr_binding))
+            .map(Some)
+            .recover_with(via_parser(skip_binding()))
+            .boxed();
+        let binds: P<'a, (Vec<Binding>, u32)> = binding
+            .repeated()
+            .collect::<Vec<_>>()
+            .map(|bs| {
+                let h = bs.iter().flatten().map(|b| b.1).max().unwrap_or(0);
+                (bs.into_iter().flatten().map(|b| b.0).collect(), h)
+            })
+            .boxed();
+        let braced_binds = just(Token::LBrace)
+            .ignore_then(binds.clone())
+            .then_ignore(close(Token::RBrace, "{", "}"));
+
+        let attrs_of = |rec: bool| {
+            let prefix = if rec { Some(Token::Rec) } else { None };
+            just(Token::Rec)
+                .or_not()
+                .then(braced_binds.clone())
+                .map_with(move |(_, (bindings, h)), e| {
+                    let span = sp(e);
+                    mk(e.state(), ExprKind::Attrs { rec, bindings }, span, h + 1)
+                })
+                .recover_with(via_parser(skip_delimited(prefix, Token::LBrace)))
+        };
+        // Recovery only once the opener is there, so that failing
+        // alternatives stay cheap.
+        let attrs = choice((
+            just(Token::Rec).rewind().ignore_then(attrs_of(true)),
+            brace_guard(false).ignore_then(attrs_of(false)),
+        ));
+
+        // `let { …; body = …; }` is `(rec { … }).body`.
+        let legacy_let_inner = just(Token::Let)
+            .ignore_then(braced_binds.clone())
+            .map_with(|(bindings, h), e| {
+                let span = sp(e);
+                let st = e.state();
+                let set = mk(
+                    st,
+                    ExprKind::Attrs {
+                        rec: true,
+                        bindings,
+                    },
+                    span,
+                    h + 1,
+                );
+                let hs = set.h + 1;
+                let kind = ExprKind::Select {
+                    expr: bx(set),
+                    path: vec![AttrKey::Ident("body".into(), span)],
+                    default: None,
+                };
+                mk(st, kind, span, hs)
+            })
+            .recover_with(via_parser(skip_delimited(Some(Token::Let), Token::LBrace)));
+        let legacy_let = just(Token::Let)
+            .then(just(Token::LBrace))
+            .rewind()
+            .ignore_then(legacy_let_inner);
+
+        let paren = just(Token::LParen).rewind().ignore_then(
+            paren_expr
+                .clone()
+                .recover_with(via_parser(skip_delimited(None, Token::LParen))),
+        );
+
+        // The select level needs `simple`, and lists need select: tie the
+        // knot with a second recursive parser.
+        let select: P<'a, N> =
+            recursive(|select: Recursive<dyn Parser<'a, I<'a>, N, Ex<'a>> + 'a>| {
+                let list_inner = just(Token::LBracket)
+                    .ignore_then(select.clone().repeated().collect::<Vec<N>>())
+                    .then_ignore(close(Token::RBracket, "[", "]"))
+                    .map_with(|items, e| {
+                        let span = sp(e);
+                        let h = items.iter().map(|n| n.h).max().unwrap_or(0);
+                        mk(
+                            e.state(),
+                            ExprKind::List(items.into_iter().map(|n| n.e).collect()),
+                            span,
+                            h + 1,
+                        )
+                    })
+                    .recover_with(via_parser(skip_delimited(None, Token::LBracket)));
+                let list = just(Token::LBracket)
+                    .rewind()
+                    .ignore_then(list_inner)
+                    .boxed();
+
+                let leaf = select! {
+                    Token::Ident(s) => ExprKind::Var(s.into()),
+                    Token::Int(n) => ExprKind::Int(n),
+                    Token::Float(f) => ExprKind::Float(f),
+                    Token::Unit(t) => unit_kind(t),
+                    Token::Path(p) => ExprKind::Path(vec![StrPart::Lit(p.to_string())]),
+                    Token::SearchPath(p) => ExprKind::SearchPath(p.into()),
+                    Token::Invalid => ExprKind::Error,
+                }
+                .map_with(|kind, e| {
+                    let span = sp(e);
+                    N {
+                        e: Expr { kind, span },
+                        h: 1,
+                    }
+                });
+
+                let simple: P<'a, N> = choice((
+                    leaf,
+                    string.clone().map_with(str_node(ExprKind::Str)),
+                    attrs.clone(),
+                    list,
+                    paren.clone(),
+                    ind_string.clone().map_with(str_node(ExprKind::Str)),
+                    path_interp.clone(),
+                    legacy_let.clone(),
+                ))
+                .boxed();
+
+                let or_default = just(Token::OrKw).ignore_then(select.clone());
+                simple
+                    .then(choice((
+                        just(Token::Dot)
+                            .ignore_then(attrpath.clone())
+                            .then(or_default.or_not())
+                            .map(Tail::Select),
+                        just(Token::OrKw).map_with(|_, e| Tail::OrVar(e.span())),
+                        empty().to(Tail::None),
+                    )))
+                    .map_with(|(base, tail), e| {
+                        let span = sp(e);
+                        let st = e.state();
+                        match tail {
+                            Tail::None => base,
+                            Tail::Select(((path, hk), default)) => {
+                                let h = 1 + base.h.max(hk).max(default.as_ref().map_or(0, |d| d.h));
+                                let kind = ExprKind::Select {
+                                    expr: bx(base),
+                                    path,
+                                    default: default.map(bx),
+                                };
+                                mk(st, kind, span, h)
+                            }
+                            Tail::OrVar(or_span) => {
+                                let or_span = st.span(or_span);
+                                let h = base.h + 1;
+                                let arg = Box::new(Expr {
+                                    kind: ExprKind::Var("or".into()),
+                                    span: or_span,
+                                });
+                                mk(
+                                    st,
+                                    ExprKind::Apply {
+                                        func: bx(base),
+                                        arg,
+                                    },
+                                    span,
+                                    h,
+                                )
+                            }
+                        }
+                    })
+                    .boxed()
+            })
+            .boxed();
+
+        // Application: f a b.
+        let app: P<'a, N> = select
+            .clone()
+            .foldl_with(
+                arg_start().ignore_then(select.clone()).repeated(),
+                |f, a, e| {
+                    let span = sp(e);
+                    let h = 1 + f.h.max(a.h);
+                    mk(
+                        e.state(),
+                        ExprKind::Apply {
+                            func: bx(f),
+                            arg: bx(a),
+                        },
+                        span,
+                        h,
+                    )
+                },
+            )
+            .boxed();
+
+        let operators: P<'a, N> = operators(app, attrpath.clone()).boxed();
+
+        // Function parameters.
+        let formal = ident
+            .map_with(|s, e| (s, e.span()))
+            .then(just(Token::Question).ignore_then(expr.clone()).or_not());
+        let formals = choice((
+            just(Token::Ellipsis).to((Vec::new(), true)),
+            formal
+                .clone()
+                .separated_by(just(Token::Comma))
+                .at_least(1)
+                .collect::<Vec<_>>()
+                .then(
+                    just(Token::Comma)
+                        .ignore_then(just(Token::Ellipsis).or_not())
+                        .or_not(),
+                )
+                .map(|(fs, tail)| (fs, matches!(tail, Some(Some(_))))),
+            empty().to((Vec::new(), false)),
+        ));
+        let pattern = brace_guard(true)
+            .ignore_then(just(Token::LBrace))
+            .ignore_then(formals)
+            .then_ignore(just(Token::RBrace))
+            .map_with(|fs, e| (fs, e.span()));
+        let at_name = ident.map_with(|s, e| (s, e.span()));
+        let pattern_lambda = choice((
+            pattern
+                .clone()
+                .then(just(Token::At).ignore_then(at_name).or_not()),
+            at_name
+                .then_ignore(just(Token::At))
+                .then(pattern.clone())
+                .map(|(at, pat)| (pat, Some(at))),
+        ))
+        .then_ignore(just(Token::Colon))
+        .then(expr.clone())
+        .map_with(|((((fields, ellipsis), pspan), at), body), e| {
+            let span = sp(e);
+            let st = e.state();
+            let mut seen: Vec<PatField> = Vec::new();
+            let mut h = body.h;
+            for ((name, tspan), default) in fields {
+                let fspan = st.span(tspan);
+                if seen.iter().any(|f| &*f.name == name) {
+                    st.error(
+                        codes::DUPLICATE_FORMAL,
+                        format!("duplicate formal argument `{name}`"),
+                        fspan,
+                        "already declared in this pattern",
+                    );
+                    continue;
+                }
+                h = h.max(default.as_ref().map_or(0, |d: &N| d.h));
+                seen.push(PatField {
+                    name: name.into(),
+                    span: fspan,
+                    default: default.map(|d| d.e),
+                });
+            }
+            let at = at.map(|(name, tspan): (&str, Tspan)| {
+                let s = st.span(tspan);
+                if seen.iter().any(|f| &*f.name == name) {
+                    st.error(
+                        codes::DUPLICATE_FORMAL,
+                        format!("duplicate formal argument `{name}`"),
+                        s,
+                        "the `@` name is also a field of the pattern",
+                    );
+                }
+                (Name::from(name), s)
+            });
+            let pspan = st.span(pspan);
+            let pspan = at.as_ref().map_or(pspan, |(_, s)| pspan.to(*s));
+            let param = Param::Pattern {
+                fields: seen,
+                ellipsis,
+                at,
+                span: pspan,
+            };
+            mk(
+                st,
+                ExprKind::Lambda {
+                    param,
+                    body: bx(body),
+                },
+                span,
+                h + 1,
+            )
+        });
+        let ident_lambda = ident
+            .map_with(|s, e| (s, e.span()))
+            .then_ignore(just(Token::Colon))
+            .then(expr.clone())
+            .map_with(|((name, nspan), body), e| {
+                let span = sp(e);
+                let st = e.state();
+                let param = Param::Ident(name.into(), st.span(nspan));
+                let h = body.h + 1;
+                mk(
+                    st,
+                    ExprKind::Lambda {
+                        param,
+                        body: bx(body),
+                    },
+                    span,
+                    h,
+                )
+            });
+
+        let assert = just(Token::Assert)
+            .ignore_then(expr.clone())
+            .then_ignore(just(Token::Semi))
+            .then(expr.clone())
+            .map_with(|(cond, body), e| {
+                let span = sp(e);
+                let h = 1 + cond.h.max(body.h);
+                mk(
+                    e.state(),
+                    ExprKind::Assert {
+                        cond: bx(cond),
+                        body: bx(body),
+                    },
+                    span,
+                    h,
+                )
+            });
+        let with = just(Token::With)
+            .ignore_then(expr.clone())
+            .then_ignore(just(Token::Semi))
+            .then(expr.clone())
+            .map_with(|(env, body), e| {
+                let span = sp(e);
+                let h = 1 + env.h.max(body.h);
+                mk(
+                    e.state(),
+                    ExprKind::With {
+                        env: bx(env),
+                        body: bx(body),
+                    },
+                    span,
+                    h,
+                )
+            });
+        let let_in = just(Token::Let)
+            .ignore_then(binds.clone())
+            .then_ignore(just(Token::In))
+            .then(expr.clone())
+            .map_with(|((bindings, hb), body), e| {
+                let span = sp(e);
+                let st = e.state();
+                for b in &bindings {
+                    if let Binding::Attr { path, .. } = b
+                        && let Some(first @ AttrKey::Dynamic(..)) = path.first()
+                    {
+                        st.error(
+                            codes::DYNAMIC_ATTR,
+                            "dynamic attributes are not allowed in `let`",
+                            first.span(),
+                            "a `let` binding needs a fixed name",
+                        );
+                    }
+                }
+                let h = 1 + hb.max(body.h);
+                mk(
+                    st,
+                    ExprKind::Let {
+                        bindings,
+                        body: bx(body),
+                    },
+                    span,
+                    h,
+                )
+            });
+        let if_ = just(Token::If)
+            .ignore_then(expr.clone())
+            .then_ignore(just(Token::Then))
+            .then(expr.clone())
+            .then_ignore(just(Token::Else))
+            .then(expr.clone())
+            .map_with(|((cond, then), else_), e| {
+                let span = sp(e);
+                let h = 1 + cond.h.max(then.h).max(else_.h);
+                mk(
+                    e.state(),
+                    ExprKind::If {
+                        cond: bx(cond),
+                        then: bx(then),
+                        else_: bx(else_),
+                    },
+                    span,
+                    h,
+                )
+            });
+
+        // The operator level first (most expressions are plain), behind a
+        // one-token check that none of the other forms starts here.
+        choice((
+            plain_expr_start().ignore_then(operators),
+            ident_lambda.boxed(),
+            pattern_lambda.boxed(),
+            let_in.boxed(),
+            if_.boxed(),
+            assert.boxed(),
+            with.boxed(),
+        ))
+        .labelled(LABEL_EXPR)
+    })
+    .boxed()
+}
+
+#[derive(Clone)]
+enum Tail {
+    None,
+    Select(((Vec<AttrKey>, u32), Option<N>)),
+    OrVar(Tspan),
+}
+
+fn unit_kind(text: &str) -> ExprKind {
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let (num, suffix) = text.split_at(split);
+    ExprKind::Unit {
+        number: num.parse().unwrap_or(f64::NAN),
+        text: text.into(),
+        suffix: suffix.into(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Turning chumsky's errors into messages
+
+/// How an expected token reads in a message, and whether it is one of the
+/// "structural" tokens worth naming (closers, `;`, keywords of a form).
+fn structural(t: Token) -> Option<(u8, &'static str)> {
+    Some(match t {
+        Token::Semi => (0, "`;`"),
+        Token::Assign => (1, "`=`"),
+        Token::Colon => (2, "`:`"),
+        Token::In => (3, "`in`"),
+        Token::Then => (4, "`then`"),
+        Token::Else => (5, "`else`"),
+        Token::RParen => (6, "`)`"),
+        Token::RBracket => (7, "`]`"),
+        Token::RBrace => (8, "`}`"),
+        Token::Comma => (9, "`,`"),
+        Token::StrClose => (10, "`\"`"),
+        Token::IndClose => (11, "`''`"),
+        _ => return None,
+    })
+}
+
+fn starts_expr(t: Token) -> bool {
+    matches!(
+        t,
+        Token::Ident(_)
+            | Token::Int(_)
+            | Token::Float(_)
+            | Token::Unit(_)
+            | Token::StrOpen
+            | Token::IndOpen
+            | Token::Path(_)
+            | Token::PathOpen(_)
+            | Token::SearchPath(_)
+            | Token::LParen
+            | Token::LBracket
+            | Token::LBrace
+            | Token::Rec
+            | Token::Let
+            | Token::If
+            | Token::Assert
+            | Token::With
+            | Token::Minus
+            | Token::Bang
+    )
+}
+
+fn is_binary_op(t: Token) -> bool {
+    matches!(
+        t,
+        Token::Impl
+            | Token::OrOr
+            | Token::AndAnd
+            | Token::EqEq
+            | Token::NotEq
+            | Token::Lt
+            | Token::Le
+            | Token::Gt
+            | Token::Ge
+            | Token::Update
+            | Token::Amp
+            | Token::Plus
+            | Token::Minus
+            | Token::Star
+            | Token::Slash
+            | Token::Concat
+            | Token::Question
+    )
+}
+
+fn convert_error(err: &PError, st: &PState) -> Option<Diagnostic> {
+    let k = err.at;
+    let found = st.tok(k);
+    if found == Some(Token::Invalid) {
+        return None; // the lexer reported it
+    }
+    let at = st.tok_span(k);
+    let found_desc = st.describe(k);
+    let mut named: Vec<(u8, &'static str)> = Vec::new();
+    let mut expr = false;
+    let mut attr = false;
+    let mut eoi = false;
+    let mut closer_expected = None;
+    for t in SAMPLES {
+        if err.expected & (1 << kind(t)) != 0 {
+            {
+                if starts_expr(t) {
+                    expr = true;
+                }
+                if let Some(s) = structural(t) {
+                    if !named.contains(&s) {
+                        named.push(s);
+                    }
+                    if matches!(t, Token::RParen | Token::RBracket | Token::RBrace) {
+                        closer_expected = Some(t);
+                    }
+                }
+            }
+        }
+    }
+    expr |= err.labels & LABEL_EXPR != 0;
+    attr |= err.labels & LABEL_ATTR != 0;
+    eoi |= err.expected & EOI_BIT != 0;
+    named.sort();
+    // `:` is expected after every leading identifier (it could be a
+    // lambda); only name it when nothing else is expected.
+    if named.len() > 1 {
+        named.retain(|n| n.1 != "`:`");
+    }
+    let file = &st.file;
+    let stray = |t: Token| -> Option<Diagnostic> {
+        let sym = match t {
+            Token::RParen => ")",
+            Token::RBracket => "]",
+            Token::RBrace => "}",
+            _ => return None,
+        };
+        if closer_expected == Some(t) || st.brackets.open_of.get(k).is_some_and(|o| *o != NONE) {
+            return None;
+        }
+        Some(
+            Diagnostic::error(codes::UNEXPECTED_CLOSER, format!("unexpected `{sym}`")).at(
+                file,
+                at,
+                "this closes nothing that is open here",
+            ),
+        )
+    };
+    if let Some(d) = found.and_then(stray) {
+        return Some(d);
+    }
+    if found.is_none() && st.toks.is_empty() {
+        return Some(
+            Diagnostic::error(codes::MISSING_EXPR, "expected an expression")
+                .at(file, at, "the file is empty")
+                .with_help("a dvm file holds one expression, for example `{ }`"),
+        );
+    }
+    let mut d = if !named.is_empty() {
+        let list: Vec<&str> = named.iter().take(3).map(|n| n.1).collect();
+        let what = match list.as_slice() {
+            [a] => a.to_string(),
+            [a, b] => format!("{a} or {b}"),
+            _ => format!(
+                "{}, or {}",
+                list[..list.len() - 1].join(", "),
+                list[list.len() - 1]
+            ),
+        };
+        let code = if list == ["`;`"] {
+            codes::MISSING_SEMICOLON
+        } else {
+            codes::UNEXPECTED_TOKEN
+        };
+        Diagnostic::error(code, format!("expected {what}, found {found_desc}")).at(
+            file,
+            at,
+            format!("expected {what}"),
+        )
+    } else if expr {
+        Diagnostic::error(
+            codes::MISSING_EXPR,
+            format!("expected an expression, found {found_desc}"),
+        )
+        .at(file, at, "expected an expression")
+    } else if attr {
+        Diagnostic::error(
+            codes::UNEXPECTED_TOKEN,
+            format!("expected an attribute name, found {found_desc}"),
+        )
+        .at(file, at, "expected a name, a string or `${…}`")
+    } else {
+        let label = if eoi {
+            "expected the end of the file"
+        } else {
+            "not expected here"
+        };
+        Diagnostic::error(codes::UNEXPECTED_TOKEN, format!("unexpected {found_desc}"))
+            .at(file, at, label)
+    };
+    // Hints for common slips.
+    if let Some(t) = found {
+        if is_binary_op(t) && closer_expected == Some(Token::RBracket) {
+            d.help = Some("list elements are separated by spaces; put an operator expression in parentheses: `[ (a + b) ]`".into());
+        }
+        if t == Token::Update && k >= 2 {
+            let (c, n) = (st.tok_span(k - 1), st.tok_span(k - 2));
+            let adjacent = c.end == at.start && n.end == c.start;
+            if adjacent
+                && st.tok(k - 1) == Some(Token::Colon)
+                && matches!(st.tok(k - 2), Some(Token::Ident(_)))
+            {
+                d.help = Some(
+                    "dvm has no URL literals: write the URL as a string, \"scheme://…\"".into(),
+                );
+            }
+        }
+    }
+    Some(d)
+}
+
+// ---------------------------------------------------------------------------
+// The error type
+
+/// A parse failure as chumsky tracks it: where (a token index) and what
+/// would have been accepted there, as bits: one per token kind ([`kind`]),
+/// one for the end of input, plus labels.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct PError {
+    at: usize,
+    expected: u128,
+    labels: u8,
+}
+
+const LABEL_EXPR: u8 = 1;
+const LABEL_ATTR: u8 = 2;
+const EOI_BIT: u128 = 1 << 127;
+
+impl<'a> Error<'a, I<'a>> for PError {
+    fn merge(mut self, other: Self) -> Self {
+        self.expected |= other.expected;
+        self.labels |= other.labels;
+        self
+    }
+}
+
+impl<'a> LabelError<'a, I<'a>, DefaultExpected<'a, Token<'a>>> for PError {
+    fn expected_found<E: IntoIterator<Item = DefaultExpected<'a, Token<'a>>>>(
+        expected: E,
+        _found: Option<MaybeRef<'a, Token<'a>>>,
+        span: Tspan,
+    ) -> Self {
+        let mut e = PError {
+            at: span.start,
+            expected: 0,
+            labels: 0,
+        };
+        e.add(expected);
+        e
+    }
+    fn merge_expected_found<E: IntoIterator<Item = DefaultExpected<'a, Token<'a>>>>(
+        mut self,
+        expected: E,
+        _found: Option<MaybeRef<'a, Token<'a>>>,
+        _span: Tspan,
+    ) -> Self {
+        self.add(expected);
+        self
+    }
+    fn replace_expected_found<E: IntoIterator<Item = DefaultExpected<'a, Token<'a>>>>(
+        mut self,
+        expected: E,
+        _found: Option<MaybeRef<'a, Token<'a>>>,
+        span: Tspan,
+    ) -> Self {
+        self.at = span.start;
+        self.expected = 0;
+        self.labels = 0;
+        self.add(expected);
+        self
+    }
+}
+
+impl<'a> LabelError<'a, I<'a>, u8> for PError {
+    fn expected_found<E: IntoIterator<Item = u8>>(
+        expected: E,
+        _found: Option<MaybeRef<'a, Token<'a>>>,
+        span: Tspan,
+    ) -> Self {
+        PError {
+            at: span.start,
+            expected: 0,
+            labels: expected.into_iter().fold(0, |a, l| a | l),
+        }
+    }
+    fn label_with(&mut self, label: u8) {
+        self.expected = 0;
+        self.labels = label;
+    }
+}
+
+impl PError {
+    fn add<'a>(&mut self, expected: impl IntoIterator<Item = DefaultExpected<'a, Token<'a>>>) {
+        for x in expected {
+            match x {
+                DefaultExpected::Token(t) => self.expected |= 1 << kind(*t),
+                DefaultExpected::EndOfInput => self.expected |= EOI_BIT,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// One token of each kind, for turning bits back into tokens.
+const SAMPLES: [Token<'static>; 60] = [
+    Token::Ident(""),
+    Token::Int(0),
+    Token::Float(0.0),
+    Token::Unit(""),
+    Token::StrOpen,
+    Token::StrLit(""),
+    Token::StrClose,
+    Token::IndOpen,
+    Token::IndLit(""),
+    Token::IndEsc(""),
+    Token::IndClose,
+    Token::Path(""),
+    Token::PathOpen(false),
+    Token::PathLit(""),
+    Token::PathClose,
+    Token::SearchPath(""),
+    Token::DollarBrace,
+    Token::If,
+    Token::Then,
+    Token::Else,
+    Token::Assert,
+    Token::With,
+    Token::Let,
+    Token::In,
+    Token::Rec,
+    Token::Inherit,
+    Token::OrKw,
+    Token::Dot,
+    Token::Question,
+    Token::Concat,
+    Token::Star,
+    Token::Slash,
+    Token::Plus,
+    Token::Minus,
+    Token::Bang,
+    Token::Update,
+    Token::Amp,
+    Token::Lt,
+    Token::Le,
+    Token::Gt,
+    Token::Ge,
+    Token::EqEq,
+    Token::NotEq,
+    Token::AndAnd,
+    Token::OrOr,
+    Token::Impl,
+    Token::Assign,
+    Token::PlusAssign,
+    Token::Colon,
+    Token::Semi,
+    Token::Comma,
+    Token::At,
+    Token::Ellipsis,
+    Token::LParen,
+    Token::RParen,
+    Token::LBracket,
+    Token::RBracket,
+    Token::LBrace,
+    Token::RBrace,
+    Token::Invalid,
+];
+
+/// The bit of a token's kind in [`PError::expected`].
+fn kind(t: Token) -> u32 {
+    match t {
+        Token::Ident(_) => 0,
+        Token::Int(_) => 1,
+        Token::Float(_) => 2,
+        Token::Unit(_) => 3,
+        Token::StrOpen => 4,
+        Token::StrLit(_) => 5,
+        Token::StrClose => 6,
+        Token::IndOpen => 7,
+        Token::IndLit(_) => 8,
+        Token::IndEsc(_) => 9,
+        Token::IndClose => 10,
+        Token::Path(_) => 11,
+        Token::PathOpen(_) => 12,
+        Token::PathLit(_) => 13,
+        Token::PathClose => 14,
+        Token::SearchPath(_) => 15,
+        Token::DollarBrace => 16,
+        Token::If => 17,
+        Token::Then => 18,
+        Token::Else => 19,
+        Token::Assert => 20,
+        Token::With => 21,
+        Token::Let => 22,
+        Token::In => 23,
+        Token::Rec => 24,
+        Token::Inherit => 25,
+        Token::OrKw => 26,
+        Token::Dot => 27,
+        Token::Question => 28,
+        Token::Concat => 29,
+        Token::Star => 30,
+        Token::Slash => 31,
+        Token::Plus => 32,
+        Token::Minus => 33,
+        Token::Bang => 34,
+        Token::Update => 35,
+        Token::Amp => 36,
+        Token::Lt => 37,
+        Token::Le => 38,
+        Token::Gt => 39,
+        Token::Ge => 40,
+        Token::EqEq => 41,
+        Token::NotEq => 42,
+        Token::AndAnd => 43,
+        Token::OrOr => 44,
+        Token::Impl => 45,
+        Token::Assign => 46,
+        Token::PlusAssign => 47,
+        Token::Colon => 48,
+        Token::Semi => 49,
+        Token::Comma => 50,
+        Token::At => 51,
+        Token::Ellipsis => 52,
+        Token::LParen => 53,
+        Token::RParen => 54,
+        Token::LBracket => 55,
+        Token::RBracket => 56,
+        Token::LBrace => 57,
+        Token::RBrace => 58,
+        Token::Invalid => 59,
+    }
+}

@@ -1,0 +1,229 @@
+//! The command line (clap): `dvm eval`, `dvm check`, `dvm explain`.
+//!
+//! Conventions (lsp-and-cli.md): results on stdout, diagnostics on
+//! stderr; exit 0 ok, 1 configuration error, 2 usage error, 3 runtime
+//! error. Every command that reads a FILE takes `--arg`, `--argstr`, `-I`.
+
+use crate::render;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use dvm_compiler::db::{ArgValue, Db, EvalRequest, RootDatabase};
+use dvm_compiler::diag::Diagnostic;
+use dvm_compiler::source::DiskLoader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dvm",
+    version,
+    about = "A typed, Nix-style configuration language for local development platforms"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Evaluate a file (or an expression) and print its value.
+    Eval(EvalArgs),
+    /// Check files and report every diagnostic; exit 1 on any error.
+    Check(CheckArgs),
+    /// Explain a diagnostic code, with an example and its fix.
+    Explain {
+        /// A code such as E0101.
+        code: String,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+struct InputArgs {
+    /// Pass `NAME = EXPR` to the entry file's function.
+    #[arg(long = "arg", num_args = 2, value_names = ["NAME", "EXPR"], action = clap::ArgAction::Append)]
+    arg: Vec<String>,
+    /// Pass `NAME = "STR"` to the entry file's function.
+    #[arg(long = "argstr", num_args = 2, value_names = ["NAME", "STR"], action = clap::ArgAction::Append)]
+    argstr: Vec<String>,
+    /// Add a search path entry for `<name/path>` lookups (`DIR` or `name=DIR`).
+    #[arg(short = 'I', value_name = "PATH")]
+    include: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct EvalArgs {
+    /// The file to evaluate (a directory means its main.dvm).
+    #[arg(value_name = "FILE", conflicts_with = "expr")]
+    file: Option<PathBuf>,
+    /// Evaluate this expression instead of a file.
+    #[arg(long, value_name = "EXPR")]
+    expr: Option<String>,
+    /// Select an attribute path of the result, e.g. `-A services.api`.
+    #[arg(short = 'A', long = "attr", value_name = "ATTR.PATH")]
+    attr: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Json)]
+    output: Format,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Files to check (default ./main.dvm).
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Format {
+    Json,
+    Yaml,
+}
+
+pub fn parse_args() -> Cli {
+    Cli::parse()
+}
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Eval(args) => eval(args),
+        Command::Check(args) => check(args),
+        Command::Explain { code } => explain(&code),
+    }
+}
+
+fn cwd() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))
+}
+
+/// An absolute, lexically normalised path; a directory means its main.dvm.
+fn entry_path(file: Option<&Path>) -> PathBuf {
+    let p = file
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("main.dvm"));
+    let abs = if p.is_absolute() { p } else { cwd().join(p) };
+    let abs = PathBuf::from(dvm_compiler::hir::lower::normalize_path(&abs));
+    if abs.is_dir() {
+        abs.join("main.dvm")
+    } else {
+        abs
+    }
+}
+
+fn new_db(input: &InputArgs) -> RootDatabase {
+    let mut db = RootDatabase::new(Arc::new(DiskLoader));
+    let mut search = input.include.clone();
+    if let Some(p) = std::env::var_os("DVM_PATH") {
+        search.extend(
+            p.to_string_lossy()
+                .split(':')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        );
+    }
+    db.set_search_path(search);
+    let mut args = Vec::new();
+    for pair in input.arg.chunks(2) {
+        if let [name, expr] = pair {
+            args.push((name.clone(), ArgValue::Expr(expr.clone())));
+            db.set_text(&cwd().join(format!("<arg {name}>")), expr);
+        }
+    }
+    for pair in input.argstr.chunks(2) {
+        if let [name, s] = pair {
+            args.push((name.clone(), ArgValue::Str(s.clone())));
+        }
+    }
+    db.set_args(args);
+    db
+}
+
+/// Prints diagnostics to stderr; returns whether any is an error.
+fn report(db: &RootDatabase, diags: &[Diagnostic]) -> bool {
+    if !diags.is_empty() {
+        eprint!("{}", render::render(db, diags, render::color_enabled()));
+    }
+    diags.iter().any(Diagnostic::is_error)
+}
+
+fn eval(args: EvalArgs) -> u8 {
+    let mut db = new_db(&args.input);
+    let entry = match &args.expr {
+        Some(e) => db.set_text(&cwd().join("<expr>"), e),
+        None => {
+            let path = entry_path(args.file.as_deref());
+            db.file(&path)
+        }
+    };
+    let attr_path: Vec<String> = match &args.attr {
+        Some(a) if !a.is_empty() => a.split('.').map(str::to_string).collect(),
+        _ => Vec::new(),
+    };
+    let request = EvalRequest::new(&db, entry, attr_path);
+    let out = dvm_compiler::db::evaluate(&db, request).clone();
+    let failed = report(&db, &out.diagnostics);
+    match (&out.value, failed) {
+        (Some(v), false) => {
+            let text = match args.output {
+                Format::Json => serde_json::to_string_pretty(v).map_err(|e| e.to_string()),
+                Format::Yaml => serde_norway::to_string(v).map_err(|e| e.to_string()),
+            };
+            match text {
+                Ok(t) => {
+                    println!("{}", t.trim_end());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: cannot print the value: {e}");
+                    1
+                }
+            }
+        }
+        _ => 1,
+    }
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let db = new_db(&args.input);
+    let files: Vec<Option<&Path>> = if args.files.is_empty() {
+        vec![None]
+    } else {
+        args.files.iter().map(|f| Some(f.as_path())).collect()
+    };
+    let mut all = Vec::new();
+    for f in files {
+        let entry = db.file(&entry_path(f));
+        let request = EvalRequest::new(&db, entry, Vec::new());
+        all.extend(
+            dvm_compiler::db::evaluate(&db, request)
+                .diagnostics
+                .iter()
+                .cloned(),
+        );
+    }
+    dvm_compiler::diag::normalize(&mut all);
+    let failed = report(&db, &all);
+    let errors = all.iter().filter(|d| d.is_error()).count();
+    let warnings = all.len() - errors;
+    if errors + warnings > 0 {
+        eprintln!("{errors} error(s), {warnings} warning(s)");
+    }
+    u8::from(failed)
+}
+
+fn explain(code: &str) -> u8 {
+    match dvm_compiler::codes::lookup(code) {
+        Some(info) => {
+            println!("{}: {}\n\n{}", info.code, info.title, info.explanation);
+            0
+        }
+        None => {
+            eprintln!("error: `{code}` is not a dvm diagnostic code");
+            let all: Vec<&str> = dvm_compiler::codes::all().iter().map(|c| c.code).collect();
+            eprintln!("known codes: {}", all.join(", "));
+            2
+        }
+    }
+}
