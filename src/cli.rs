@@ -162,25 +162,18 @@ fn eval(args: EvalArgs) -> u8 {
         _ => Vec::new(),
     };
     let request = EvalRequest::new(&db, entry, attr_path);
-    let out = dvm_compiler::db::evaluate(&db, request).clone();
+    let out = dvm_compiler::db::evaluate(&db, request);
     let failed = report(&db, &out.diagnostics);
     match (&out.value, failed) {
-        (Some(v), false) => {
-            let text = match args.output {
-                Format::Json => serde_json::to_string_pretty(v).map_err(|e| e.to_string()),
-                Format::Yaml => serde_norway::to_string(v).map_err(|e| e.to_string()),
-            };
-            match text {
-                Ok(t) => {
-                    println!("{}", t.trim_end());
-                    0
-                }
-                Err(e) => {
-                    eprintln!("error: cannot print the value: {e}");
-                    1
-                }
+        (Some(v), false) => match print_value(v, args.output) {
+            Ok(()) => 0,
+            // A closed pipe (`dvm eval … | head`) is not an error worth a message.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(e) => {
+                eprintln!("error: cannot print the value: {e}");
+                3
             }
-        }
+        },
         _ => 1,
     }
 }
@@ -226,4 +219,19 @@ fn explain(code: &str) -> u8 {
             2
         }
     }
+}
+
+/// Writes the value to stdout, streaming (no intermediate text).
+fn print_value(v: &dvm_compiler::data::Data, format: Format) -> std::io::Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    match format {
+        Format::Json => serde_json::to_writer_pretty(&mut out, v).map_err(std::io::Error::other)?,
+        Format::Yaml => serde_norway::to_writer(&mut out, v).map_err(std::io::Error::other)?,
+    }
+    if let Format::Json = format {
+        out.write_all(b"\n")?;
+    }
+    out.flush()
 }

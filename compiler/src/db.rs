@@ -73,8 +73,28 @@ impl salsa::Database for RootDatabase {}
 
 impl RootDatabase {
     pub fn new(loader: Arc<dyn SourceLoader>) -> RootDatabase {
+        RootDatabase::with_storage(loader, salsa::Storage::default())
+    }
+
+    /// A database that reports every query it executes to `log` (tests
+    /// assert incrementality this way).
+    pub fn with_execution_log(
+        loader: Arc<dyn SourceLoader>,
+        log: Arc<Mutex<Vec<String>>>,
+    ) -> RootDatabase {
+        let storage = salsa::Storage::new(Some(Box::new(move |event: salsa::Event| {
+            if let salsa::EventKind::WillExecute { database_key } = event.kind
+                && let Ok(mut log) = log.lock()
+            {
+                log.push(format!("{database_key:?}"));
+            }
+        })));
+        RootDatabase::with_storage(loader, storage)
+    }
+
+    fn with_storage(loader: Arc<dyn SourceLoader>, storage: salsa::Storage<Self>) -> RootDatabase {
         RootDatabase {
-            storage: salsa::Storage::default(),
+            storage,
             files: Arc::default(),
             loader,
             settings: Arc::default(),
@@ -201,7 +221,7 @@ pub struct EvalRequest {
 /// failed) and every diagnostic of every file involved, sorted.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EvalOutput {
-    pub value: Option<serde_json::Value>,
+    pub value: Option<Arc<crate::data::Data>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -211,4 +231,89 @@ pub struct EvalOutput {
 #[salsa::tracked(returns(ref))]
 pub fn evaluate<'db>(db: &'db dyn Db, request: EvalRequest<'db>) -> EvalOutput {
     crate::eval::evaluate(db, request.entry(db), request.attr_path(db))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::MemoryLoader;
+
+    /// A query that depends only on the position-free IR, standing for
+    /// everything downstream of lowering (type checking, the graph).
+    #[salsa::tracked]
+    fn ir_size(db: &dyn Db, file: SourceFile) -> usize {
+        module(db, file).exprs.len()
+    }
+
+    fn setup() -> (RootDatabase, Arc<Mutex<Vec<String>>>) {
+        let loader = MemoryLoader::new([
+            (
+                "/p/main.dvm".into(),
+                "{ a = import ./lib.dvm; }".to_string(),
+            ),
+            ("/p/lib.dvm".into(), "let x = 20; in x + 1".to_string()),
+        ]);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        (
+            RootDatabase::with_execution_log(Arc::new(loader), log.clone()),
+            log,
+        )
+    }
+
+    fn value(db: &RootDatabase) -> String {
+        let main = db.file(Path::new("/p/main.dvm"));
+        let out = evaluate(db, EvalRequest::new(db, main, Vec::new()));
+        out.value
+            .as_ref()
+            .map(|v| v.to_json_string())
+            .unwrap_or_default()
+    }
+
+    fn executed(log: &Mutex<Vec<String>>) -> Vec<String> {
+        let mut l = log
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default();
+        l.iter_mut()
+            .for_each(|q| *q = q.split('(').next().unwrap_or_default().to_string());
+        l
+    }
+
+    #[test]
+    fn editing_an_import_reevaluates() {
+        let (mut db, _) = setup();
+        assert_eq!(value(&db), r#"{"a":21}"#);
+        db.set_text(Path::new("/p/lib.dvm"), "let x = 40; in x + 2");
+        assert_eq!(value(&db), r#"{"a":42}"#);
+    }
+
+    #[test]
+    fn nothing_reruns_without_an_edit() {
+        let (db, log) = setup();
+        value(&db);
+        executed(&log);
+        value(&db);
+        assert_eq!(executed(&log), Vec::<String>::new());
+    }
+
+    #[test]
+    fn whitespace_edit_stops_at_lowering() {
+        let (mut db, log) = setup();
+        let lib = db.file(Path::new("/p/lib.dvm"));
+        assert_eq!(ir_size(&db, lib), ir_size(&db, lib));
+        executed(&log);
+        db.set_text(
+            Path::new("/p/lib.dvm"),
+            "let  x = 20;\n in   x + 1 # same meaning",
+        );
+        ir_size(&db, lib);
+        let ran = executed(&log);
+        assert!(ran.contains(&"parse".to_string()), "{ran:?}");
+        assert!(ran.contains(&"lower".to_string()), "{ran:?}");
+        assert!(!ran.contains(&"ir_size".to_string()), "{ran:?}");
+        // A real change does reach it.
+        db.set_text(Path::new("/p/lib.dvm"), "let x = 20; in x + 1 + 1");
+        ir_size(&db, lib);
+        assert!(executed(&log).contains(&"ir_size".to_string()));
+    }
 }

@@ -12,6 +12,7 @@
 //! [`source::SourceLoader`], talks to no engine and renders nothing.
 
 pub mod codes;
+pub mod data;
 pub mod db;
 pub mod diag;
 pub mod eval;

@@ -1257,7 +1257,7 @@ fn trace(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let text = match &v {
         Value::Str(s) => s.to_string(),
         other => match super::output::to_json(ev, other.clone()) {
-            Ok(j) => j.to_string(),
+            Ok(j) => j.to_json_string(),
             Err(_) => format!("<{}>", other.type_name()),
         },
     };

@@ -27,7 +27,7 @@ use crate::diag::{Diagnostic, FileName};
 use crate::hir::{AttrsIr, ExprId, Ir, Key, LambdaIr, Lit, Module, ParamIr, Part, Slot, SourceMap};
 use crate::intern::Sym;
 use crate::source::FileContents;
-use crate::syntax::ast::Span;
+use crate::syntax::ast::{BinaryOp, Span};
 pub use error::{EResult, Error, EvalError};
 use error::{add_trace, at_if_unset};
 use rustc_hash::FxHashMap;
@@ -78,6 +78,9 @@ pub struct Evaluator<'db> {
     pub traces: Vec<Diagnostic>,
     /// Optional budget of evaluation steps (fuzzing); `None` is unlimited.
     pub fuel: Option<u64>,
+    /// Values of `builtins.name` already looked up.
+    builtin_cache: FxHashMap<Sym, Value>,
+    sym_builtins: Sym,
     /// Compiled regular expressions of `match`/`split`, by source.
     pub regex_cache: FxHashMap<String, regex::Regex>,
     /// Largest string and list a single operation may build, so that
@@ -179,7 +182,7 @@ pub fn evaluate_with(
     let mut all = std::mem::take(&mut ev.traces);
     all.extend(diagnostics);
     db::EvalOutput {
-        value: if has_error { None } else { value },
+        value: if has_error { None } else { value.map(Arc::new) },
         diagnostics: all,
     }
 }
@@ -200,6 +203,8 @@ impl<'db> Evaluator<'db> {
             traces: Vec::new(),
             fuel: None,
             regex_cache: FxHashMap::default(),
+            builtin_cache: FxHashMap::default(),
+            sym_builtins: Sym::new("builtins"),
             limits: Limits::default(),
         }
     }
@@ -211,7 +216,7 @@ impl<'db> Evaluator<'db> {
         &mut self,
         entry: SourceFile,
         attr_path: &[String],
-    ) -> Result<serde_json::Value, Vec<Error>> {
+    ) -> Result<crate::data::Data, Vec<Error>> {
         let value = self.entry_value(entry, attr_path).map_err(|e| vec![e])?;
         output::to_json_all(self, value, Self::MAX_ERRORS)
     }
@@ -518,14 +523,75 @@ impl<'db> Evaluator<'db> {
                 lambda: l.clone(),
                 env: env.clone(),
             }))),
+            Ir::Binary { op, lhs, rhs } => match self.speculate(*op, *lhs, *rhs, env) {
+                Some(v) => Thunk::Ready(v),
+                None => Thunk::new(id, env.clone()),
+            },
             _ => Thunk::new(id, env.clone()),
         }
     }
 
+    /// Computes `lhs op rhs` now instead of allocating a thunk, when both
+    /// sides are literals or already-computed variables holding numbers and
+    /// the operation succeeds. Pure, cheap and total on that domain, so
+    /// laziness cannot be observed; any failure (overflow, division by
+    /// zero) falls back to a thunk so the error stays where Nix puts it.
+    fn speculate(&self, op: BinaryOp, lhs: ExprId, rhs: ExprId, env: &Env) -> Option<Value> {
+        let known = |id: ExprId| -> Option<Value> {
+            match env.module.module.get(id) {
+                Ir::Lit(l @ (Lit::Int(_) | Lit::Float(_))) => Some(lit_value(l)),
+                Ir::Var { up, slot } => match lookup_ref(env, *up, *slot)?.peek()? {
+                    v @ (Value::Int(_) | Value::Float(_)) => Some(v),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        let (l, r) = (known(lhs)?, known(rhs)?);
+        match op {
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+                ops::arith(op, l, r).ok()
+            }
+            BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::Eq
+            | BinaryOp::Ne => {
+                let (x, y) = match (&l, &r) {
+                    (Value::Int(a), Value::Int(b)) => (*a as f64, *b as f64),
+                    (Value::Int(a), Value::Float(b)) => (*a as f64, *b),
+                    (Value::Float(a), Value::Int(b)) => (*a, *b as f64),
+                    (Value::Float(a), Value::Float(b)) => (*a, *b),
+                    _ => return None,
+                };
+                if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
+                    let c = a.cmp(b);
+                    return Some(Value::Bool(match op {
+                        BinaryOp::Lt => c.is_lt(),
+                        BinaryOp::Le => c.is_le(),
+                        BinaryOp::Gt => c.is_gt(),
+                        BinaryOp::Ge => c.is_ge(),
+                        BinaryOp::Eq => c.is_eq(),
+                        _ => c.is_ne(),
+                    }));
+                }
+                Some(Value::Bool(match op {
+                    BinaryOp::Lt => x < y,
+                    BinaryOp::Le => x <= y,
+                    BinaryOp::Gt => x > y,
+                    BinaryOp::Ge => x >= y,
+                    BinaryOp::Eq => x == y,
+                    _ => x != y,
+                }))
+            }
+            _ => None,
+        }
+    }
+
     pub fn eval(&mut self, id: ExprId, env: &Env) -> EResult<Value> {
-        let module = env.module.clone();
-        let res = self.eval_inner(id, env, &module);
-        res.map_err(|e| at_if_unset(e, &module.name, module.span(id)))
+        let res = self.eval_inner(id, env, &env.module);
+        res.map_err(|e| at_if_unset(e, &env.module.name, env.module.span(id)))
     }
 
     fn eval_inner(&mut self, id: ExprId, env: &Env, m: &Rc<LoadedModule>) -> EResult<Value> {
@@ -556,8 +622,8 @@ impl<'db> Evaluator<'db> {
                 .help("add a directory with `-I DIR` or the `DVM_PATH` environment variable")
                 .err(),
             },
-            Ir::Var { up, slot } => match lookup(env, *up, *slot) {
-                Some(t) => self.force(&t),
+            Ir::Var { up, slot } => match lookup_ref(env, *up, *slot) {
+                Some(t) => self.force(t),
                 None => EvalError::new(codes::INTERNAL, "internal error: unbound slot").err(),
             },
             Ir::Global(name) => self.global(*name),
@@ -592,8 +658,22 @@ impl<'db> Evaluator<'db> {
                 path,
                 default,
             } => {
-                let mut v = self.eval(*expr, env)?;
-                for key in path.iter() {
+                // `builtins.name` is looked up once per evaluation, not by
+                // searching the builtins set each time.
+                let mut keys: &[Key] = path;
+                let mut v = match (m.module.get(*expr), path.first()) {
+                    (Ir::Global(g), Some(Key::Static(k))) if *g == self.sym_builtins => {
+                        match self.builtin(*k) {
+                            Some(v) => {
+                                keys = &path[1..];
+                                v
+                            }
+                            None => self.eval(*expr, env)?,
+                        }
+                    }
+                    _ => self.eval(*expr, env)?,
+                };
+                for key in keys.iter() {
                     let name = self.key(key, env)?;
                     match &v {
                         Value::Attrs(a) => match a.get(name) {
@@ -644,11 +724,31 @@ impl<'db> Evaluator<'db> {
             }
             Ir::Apply { func, args } => {
                 let mut f = self.eval(*func, env)?;
-                for arg in args.iter() {
-                    let a = self.thunk(*arg, env);
+                let mut rest: &[ExprId] = args;
+                while let Some((first, tail)) = rest.split_first() {
+                    // A builtin given all its arguments at once is called
+                    // directly, without building partial applications.
+                    if let Value::PrimOp(p) = &f
+                        && p.args.is_empty()
+                        && p.op.arity <= rest.len()
+                    {
+                        let op = p.op;
+                        let call_args: Vec<Thunk> = rest[..op.arity]
+                            .iter()
+                            .map(|a| self.thunk(*a, env))
+                            .collect();
+                        self.enter()?;
+                        let res = (op.func)(self, &call_args);
+                        self.depth -= 1;
+                        f = res.map_err(|e| at_if_unset(e, &m.name, m.span(id)))?;
+                        rest = &rest[op.arity..];
+                        continue;
+                    }
+                    let a = self.thunk(*first, env);
                     f = self
                         .apply(f, a)
                         .map_err(|e| at_if_unset(e, &m.name, m.span(id)))?;
+                    rest = tail;
                 }
                 Ok(f)
             }
@@ -865,6 +965,19 @@ impl<'db> Evaluator<'db> {
         Ok(v)
     }
 
+    /// `builtins.name`, cached.
+    fn builtin(&mut self, name: Sym) -> Option<Value> {
+        if let Some(v) = self.builtin_cache.get(&name) {
+            return Some(v.clone());
+        }
+        let Value::Attrs(set) = self.builtins_value() else {
+            return None;
+        };
+        let v = set.get(name)?.peek()?;
+        self.builtin_cache.insert(name, v.clone());
+        Some(v)
+    }
+
     pub fn builtins_value(&mut self) -> Value {
         if let Some(v) = &self.builtins_set {
             return v.clone();
@@ -905,7 +1018,8 @@ impl<'db> Evaluator<'db> {
         match func {
             Value::Lambda(c) => self.call_lambda(&c, arg),
             Value::PrimOp(p) => {
-                let mut args = p.args.clone();
+                let mut args = Vec::with_capacity(p.op.arity);
+                args.extend(p.args.iter().cloned());
                 args.push(arg);
                 if args.len() < p.op.arity {
                     return Ok(Value::PrimOp(Rc::new(PrimOpApp { op: p.op, args })));
@@ -952,7 +1066,7 @@ impl<'db> Evaluator<'db> {
 
     fn call_lambda(&mut self, c: &Closure, arg: Thunk) -> EResult<Value> {
         let lambda = &c.lambda;
-        let m = c.env.module.clone();
+        let m = &c.env.module;
         let frame = match &lambda.param {
             ParamIr::Ident(_) => {
                 let frame = Rc::new(Frame::new(&c.env, 1));
@@ -1049,7 +1163,7 @@ impl<'db> Evaluator<'db> {
                 format!(
                     "while calling {} defined at {}",
                     lambda_name(lambda),
-                    location(&m, lambda.id)
+                    location(m, lambda.id)
                 )
             })
         })
@@ -1095,11 +1209,15 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 fn lookup(env: &Env, up: u32, slot: u32) -> Option<Thunk> {
+    lookup_ref(env, up, slot).cloned()
+}
+
+fn lookup_ref(env: &Env, up: u32, slot: u32) -> Option<&Thunk> {
     let mut frame = env;
     for _ in 0..up {
         frame = frame.parent.as_ref()?;
     }
-    frame.slots.get(slot as usize)?.get().cloned()
+    frame.slots.get(slot as usize)?.get()
 }
 
 pub fn lit_value(l: &Lit) -> Value {

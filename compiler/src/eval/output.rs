@@ -4,9 +4,10 @@
 
 use super::{EResult, Error, EvalError, Evaluator, Value};
 use crate::codes::eval as codes;
+use crate::data::Data;
 use crate::intern::Sym;
 
-pub fn to_json(ev: &mut Evaluator<'_>, v: Value) -> EResult<serde_json::Value> {
+pub fn to_json(ev: &mut Evaluator<'_>, v: Value) -> EResult<Data> {
     let mut errors = Vec::new();
     let j = convert(ev, v, &mut Vec::new(), &mut errors, 1);
     match errors.into_iter().next() {
@@ -22,7 +23,7 @@ pub fn to_json_all(
     ev: &mut Evaluator<'_>,
     v: Value,
     max: usize,
-) -> Result<serde_json::Value, Vec<Error>> {
+) -> Result<crate::data::Data, Vec<Error>> {
     let mut errors = Vec::new();
     let j = convert(ev, v, &mut Vec::new(), &mut errors, max);
     if errors.is_empty() {
@@ -45,19 +46,18 @@ fn convert(
     path: &mut Vec<String>,
     errors: &mut Vec<Error>,
     max: usize,
-) -> serde_json::Value {
-    use serde_json::Value as J;
+) -> Data {
     if errors.len() >= max {
-        return J::Null;
+        return Data::Null;
     }
-    let res: EResult<J> = (|| {
+    let res: EResult<Data> = (|| {
         Ok(match v {
-            Value::Null => J::Null,
-            Value::Bool(b) => J::Bool(b),
-            Value::Int(i) => J::from(i),
-            Value::Float(f) => match serde_json::Number::from_f64(f) {
-                Some(n) => J::Number(n),
-                None => {
+            Value::Null => Data::Null,
+            Value::Bool(b) => Data::Bool(b),
+            Value::Int(i) => Data::Int(i),
+            Value::Float(f) => match f.is_finite() {
+                true => Data::Float(f),
+                false => {
                     return EvalError::new(
                         codes::NOT_JSON,
                         format!("{f} cannot be written as JSON"),
@@ -66,8 +66,8 @@ fn convert(
                     .err();
                 }
             },
-            Value::Str(s) => J::String(s.to_string()),
-            Value::Path(p) => J::String(p.to_string()),
+            Value::Str(s) => Data::Str(Box::from(&*s)),
+            Value::Path(p) => Data::Str(Box::from(&*p)),
             Value::Unit(u) => {
                 if u.dim == super::Dim::Pending {
                     return EvalError::new(
@@ -80,7 +80,7 @@ fn convert(
                     ))
                     .err();
                 }
-                J::from(u.normal)
+                Data::Int(u.normal)
             }
             Value::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -92,7 +92,7 @@ fn convert(
                     }
                     path.pop();
                 }
-                J::Array(out)
+                Data::List(out.into_boxed_slice())
             }
             Value::Attrs(a)
                 if a.get(Sym::new("__toString")).is_some()
@@ -100,22 +100,22 @@ fn convert(
             {
                 let mut s = String::new();
                 super::ops::coerce_to_string(ev, &Value::Attrs(a), &mut s, false)?;
-                J::String(s)
+                Data::Str(s.into_boxed_str())
             }
             Value::Attrs(a) => {
-                let mut out = serde_json::Map::with_capacity(a.len());
+                let mut out = Vec::with_capacity(a.len());
                 for (k, t) in a.sorted_by_name() {
                     path.push(k.as_str().to_string());
                     match ev.force(&t) {
                         Ok(x) => {
                             let j = convert(ev, x, path, errors, max);
-                            out.insert(k.as_str().to_string(), j);
+                            out.push((k, j));
                         }
                         Err(e) => record(errors, e),
                     }
                     path.pop();
                 }
-                J::Object(out)
+                Data::Attrs(out.into_boxed_slice())
             }
             Value::Lambda(c) => {
                 let m = &c.env.module;
@@ -139,7 +139,7 @@ fn convert(
         Ok(j) => j,
         Err(e) => {
             record(errors, e);
-            J::Null
+            Data::Null
         }
     }
 }
@@ -161,7 +161,7 @@ fn at_path(path: &[String]) -> String {
 
 /// Compact JSON text as Nix's `toJSON` writes it: control characters
 /// other than `\n \r \t` as `\u00XX` (serde_json writes `\b`, `\f`).
-pub fn nix_json_text(j: &serde_json::Value) -> String {
+pub fn nix_json_text(j: &Data) -> String {
     struct NixFormatter;
     impl serde_json::ser::Formatter for NixFormatter {
         fn write_char_escape<W: ?Sized + std::io::Write>(
@@ -180,7 +180,7 @@ pub fn nix_json_text(j: &serde_json::Value) -> String {
     let mut out = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut out, NixFormatter);
     if serde::Serialize::serialize(j, &mut ser).is_err() {
-        return j.to_string();
+        return j.to_json_string();
     }
-    String::from_utf8(out).unwrap_or_else(|_| j.to_string())
+    String::from_utf8(out).unwrap_or_else(|_| j.to_json_string())
 }

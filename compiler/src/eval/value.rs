@@ -17,6 +17,7 @@
 use super::LoadedModule;
 use crate::hir::{ExprId, LambdaIr};
 use crate::intern::Sym;
+use smallvec::SmallVec;
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -205,7 +206,9 @@ pub struct PrimOpApp {
 
 /// One environment record. `module` is the file whose code runs in it.
 pub struct Frame {
-    pub slots: Box<[OnceCell<Thunk>]>,
+    /// Most frames are a lambda's one or two parameters: kept inline, so a
+    /// call allocates once.
+    pub slots: SmallVec<[OnceCell<Thunk>; 2]>,
     pub parent: Option<Env>,
     pub module: Rc<LoadedModule>,
 }
@@ -222,7 +225,7 @@ impl Frame {
     }
     pub fn root(module: Rc<LoadedModule>) -> Frame {
         Frame {
-            slots: Box::new([]),
+            slots: SmallVec::new(),
             parent: None,
             module,
         }
