@@ -149,3 +149,48 @@ fn eval_fail() {
 fn parse_fail() {
     snapshot_failures("parse-fail-", 25, Some("E00"));
 }
+
+/// Inputs the fuzzer once broke dvm with (`tests/fuzz-regressions/`): each
+/// must end, with a value or with diagnostics, never a crash or a hang.
+#[test]
+fn fuzz_regressions_end_cleanly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    names.sort();
+    assert!(!names.is_empty());
+    for path in names {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dvm"))
+            .arg("eval")
+            .arg(&path)
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run dvm: {e}"));
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                break status;
+            }
+            // Generous: a hang, not a slow machine, is what this catches.
+            if started.elapsed() > std::time::Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("{} did not finish", path.display());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
+        }
+        assert!(
+            matches!(status.code(), Some(0 | 1)),
+            "{}: exit {:?}\n{stderr}",
+            path.display(),
+            status.code()
+        );
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", path.display());
+    }
+}

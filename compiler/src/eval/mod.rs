@@ -429,9 +429,10 @@ impl<'db> Evaluator<'db> {
         Ok(())
     }
 
+    /// Enters one level of nesting (undone with `self.depth -= 1`); on
+    /// error the depth is left unchanged.
     fn enter(&mut self) -> EResult<()> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth >= MAX_DEPTH {
             return EvalError::new(
                 codes::DEPTH_LIMIT,
                 format!("evaluation went deeper than {MAX_DEPTH} nested calls"),
@@ -447,6 +448,7 @@ impl<'db> Evaluator<'db> {
             }
             *fuel -= 1;
         }
+        self.depth += 1;
         Ok(())
     }
 
@@ -455,8 +457,8 @@ impl<'db> Evaluator<'db> {
             Thunk::Ready(v) => return Ok(v.clone()),
             Thunk::Lazy(cell) => cell,
         };
-        let state = {
-            let mut st = cell.borrow_mut();
+        {
+            let st = cell.borrow();
             match &*st {
                 ThunkState::Done(v) => return Ok(v.clone()),
                 ThunkState::Failed(e) => return Err(e.clone()),
@@ -471,13 +473,18 @@ impl<'db> Evaluator<'db> {
                 }
                 _ => {}
             }
+        };
+        // Enter before marking the thunk pending: a depth-limit error must
+        // not leave it looking like infinite recursion.
+        self.enter()?;
+        let state = {
+            let mut st = cell.borrow_mut();
             let site = match &*st {
                 ThunkState::Waiting(id, env) => Some((env.module.clone(), *id)),
                 _ => None,
             };
             std::mem::replace(&mut *st, ThunkState::Pending(site))
         };
-        self.enter()?;
         let res = match state {
             ThunkState::Waiting(id, env) => self.eval(id, &env),
             ThunkState::Apply(f, arg) => self.apply(f, arg),
@@ -806,7 +813,7 @@ impl<'db> Evaluator<'db> {
                 let frame = Rc::new(Frame::new(env, slots.len()));
                 for (i, slot) in slots.iter().enumerate() {
                     let t = self.slot_thunk(slot, &frame);
-                    self.register_rec(&t);
+                    let t = self.breakable(t);
                     frame.set(i, t);
                 }
                 self.eval(*body, &frame)
@@ -844,14 +851,24 @@ impl<'db> Evaluator<'db> {
         }
     }
 
-    fn register_rec(&mut self, t: &Thunk) {
-        if let Thunk::Lazy(cell) = t {
-            self.rec_thunks.push(Rc::downgrade(cell));
-            if self.rec_thunks.len() >= self.rec_thunks_compacted_at {
-                self.rec_thunks.retain(|w| w.strong_count() > 0);
-                self.rec_thunks_compacted_at = (self.rec_thunks.len() * 2).max(1024);
-            }
+    /// Makes a thunk that goes into a `let`/`rec`/default frame breakable:
+    /// such a thunk may hold the frame that holds it (a closure, a set of
+    /// thunks), an `Rc` cycle. It is registered so that dropping the
+    /// evaluator clears it; a ready compound value is first put in a cell.
+    fn breakable(&mut self, t: Thunk) -> Thunk {
+        let cell = match t {
+            Thunk::Lazy(cell) => cell,
+            Thunk::Ready(
+                v @ (Value::Lambda(_) | Value::Attrs(_) | Value::List(_) | Value::PrimOp(_)),
+            ) => Rc::new(RefCell::new(ThunkState::Done(v))),
+            ready @ Thunk::Ready(_) => return ready,
+        };
+        self.rec_thunks.push(Rc::downgrade(&cell));
+        if self.rec_thunks.len() >= self.rec_thunks_compacted_at {
+            self.rec_thunks.retain(|w| w.strong_count() > 0);
+            self.rec_thunks_compacted_at = (self.rec_thunks.len() * 2).max(1024);
         }
+        Thunk::Lazy(cell)
     }
 
     fn key(&mut self, key: &Key, env: &Env) -> EResult<Sym> {
@@ -896,9 +913,9 @@ impl<'db> Evaluator<'db> {
         };
         let mut entries = Vec::with_capacity(attrs.statics.len() + attrs.dynamics.len());
         for (i, (name, slot)) in attrs.statics.iter().enumerate() {
-            let t = self.slot_thunk(slot, &env);
+            let mut t = self.slot_thunk(slot, &env);
             if attrs.rec {
-                self.register_rec(&t);
+                t = self.breakable(t);
                 env.set(i, t.clone());
             }
             entries.push((*name, t));
@@ -987,7 +1004,7 @@ impl<'db> Evaluator<'db> {
         let own = Rc::new(RefCell::new(ThunkState::Pending(None)));
         let v = builtins::builtins_set(Thunk::Lazy(own.clone()));
         *own.borrow_mut() = ThunkState::Done(v.clone());
-        self.rec_thunks.push(Rc::downgrade(&own));
+        let _ = self.breakable(Thunk::Lazy(own));
         self.builtins_set = Some(v.clone());
         v
     }
@@ -1097,7 +1114,7 @@ impl<'db> Evaluator<'db> {
                         None => match default {
                             Some(d) => {
                                 let t = self.thunk(*d, &frame);
-                                self.register_rec(&t);
+                                let t = self.breakable(t);
                                 frame.set(i, t);
                             }
                             None => {

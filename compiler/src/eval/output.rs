@@ -8,9 +8,13 @@ use crate::data::Data;
 use crate::intern::Sym;
 
 pub fn to_json(ev: &mut Evaluator<'_>, v: Value) -> EResult<Data> {
-    let mut errors = Vec::new();
-    let j = convert(ev, v, &mut Vec::new(), &mut errors, 1);
-    match errors.into_iter().next() {
+    let mut errors = Errors {
+        found: Vec::new(),
+        failures: 0,
+        max: 1,
+    };
+    let j = convert(ev, v, &mut Vec::new(), &mut errors);
+    match errors.found.into_iter().next() {
         Some(e) => Err(e),
         None => Ok(j),
     }
@@ -24,32 +28,67 @@ pub fn to_json_all(
     v: Value,
     max: usize,
 ) -> Result<crate::data::Data, Vec<Error>> {
-    let mut errors = Vec::new();
-    let j = convert(ev, v, &mut Vec::new(), &mut errors, max);
-    if errors.is_empty() {
+    let mut errors = Errors {
+        found: Vec::new(),
+        failures: 0,
+        max,
+    };
+    let j = convert(ev, v, &mut Vec::new(), &mut errors);
+    if errors.found.is_empty() {
         Ok(j)
     } else {
-        Err(errors)
+        Err(errors.found)
     }
 }
 
-fn record(errors: &mut Vec<Error>, e: Error) {
-    let same = |x: &Error| x.code == e.code && x.primary == e.primary && x.message == e.message;
-    if !errors.iter().any(same) {
-        errors.push(e);
+/// Errors found so far, without repeats. `failures` counts repeats too, so
+/// a value that fails the same way everywhere still stops the walk.
+struct Errors {
+    found: Vec<Error>,
+    failures: usize,
+    max: usize,
+}
+
+impl Errors {
+    fn record(&mut self, e: Error) {
+        self.failures += 1;
+        let same = |x: &Error| x.code == e.code && x.primary == e.primary && x.message == e.message;
+        if !self.found.iter().any(same) {
+            self.found.push(e);
+        }
+    }
+    fn full(&self) -> bool {
+        self.found.len() >= self.max || self.failures >= self.max * 4
     }
 }
 
-fn convert(
+fn convert(ev: &mut Evaluator<'_>, v: Value, path: &mut Vec<String>, errors: &mut Errors) -> Data {
+    if errors.full() {
+        return Data::Null;
+    }
+    // Deep (or cyclic, like `builtins.builtins`) values end at the depth
+    // limit like any other recursion.
+    if let Err(e) = ev.enter() {
+        errors.record(e);
+        return Data::Null;
+    }
+    let res = convert_inner(ev, v, path, errors);
+    ev.depth -= 1;
+    match res {
+        Ok(j) => j,
+        Err(e) => {
+            errors.record(e);
+            Data::Null
+        }
+    }
+}
+
+fn convert_inner(
     ev: &mut Evaluator<'_>,
     v: Value,
     path: &mut Vec<String>,
-    errors: &mut Vec<Error>,
-    max: usize,
-) -> Data {
-    if errors.len() >= max {
-        return Data::Null;
-    }
+    errors: &mut Errors,
+) -> EResult<Data> {
     let res: EResult<Data> = (|| {
         Ok(match v {
             Value::Null => Data::Null,
@@ -87,8 +126,8 @@ fn convert(
                 for (i, t) in items.iter().enumerate() {
                     path.push(format!("[{i}]"));
                     match ev.force(t) {
-                        Ok(x) => out.push(convert(ev, x, path, errors, max)),
-                        Err(e) => record(errors, e),
+                        Ok(x) => out.push(convert(ev, x, path, errors)),
+                        Err(e) => errors.record(e),
                     }
                     path.pop();
                 }
@@ -108,10 +147,10 @@ fn convert(
                     path.push(k.as_str().to_string());
                     match ev.force(&t) {
                         Ok(x) => {
-                            let j = convert(ev, x, path, errors, max);
+                            let j = convert(ev, x, path, errors);
                             out.push((k, j));
                         }
-                        Err(e) => record(errors, e),
+                        Err(e) => errors.record(e),
                     }
                     path.pop();
                 }
@@ -135,13 +174,7 @@ fn convert(
             }
         })
     })();
-    match res {
-        Ok(j) => j,
-        Err(e) => {
-            record(errors, e);
-            Data::Null
-        }
-    }
+    res
 }
 
 fn at_path(path: &[String]) -> String {

@@ -1,0 +1,40 @@
+// A 20-field nested template deep-merged into 5,000 instances. Each instance
+// overrides fields at depths 1, 2 and 3 and adds a new nested key.
+// The deep merge is Jsonnet's object inheritance with `+:` (nested +:).
+local template = {
+  name: 'default',
+  replicas: 1,
+  image: { repo: 'registry.local/app', tag: 'latest', pullPolicy: 'IfNotPresent' },
+  resources: {
+    limits: { cpu: 500, memory: 512 },
+    requests: { cpu: 100, memory: 128 },
+  },
+  ports: { http: 8080, metrics: 9090 },
+  env: { LOG_LEVEL: 'info', REGION: 'eu-west' },
+  health: { path: '/healthz', interval: 10, timeout: 2, retries: 3 },
+  labels: { team: 'core', tier: 'backend' },
+  restart: 'always',
+  user: 'app',
+  workdir: '/srv',
+  command: ['serve', '--config', '/etc/app.json'],
+  volumes: { data: { mount: '/data', size: 10, readOnly: false } },
+  network: { mode: 'bridge', dns: { primary: '1.1.1.1', secondary: '8.8.8.8' } },
+  logging: { driver: 'json', options: { maxSize: 10, maxFiles: 3 } },
+  enabled: true,
+  priority: 0,
+  debug: false,
+  timeouts: { start: 30, stop: 10 },
+  annotations: { owner: 'platform' },
+};
+
+local instance(i) = template {
+  name: 'svc-' + std.toString(i),
+  replicas: 1 + i % 3,
+  image+: { tag: 'v' + std.toString(i) },
+  resources+: { limits+: { memory: 512 + i } },
+  network+: { dns+: { primary: '10.0.0.' + std.toString(i % 250) } },
+  env+: { INDEX: std.toString(i) },
+  volumes+: { data+: { size: 10 + i % 7 } },
+};
+
+[instance(i) for i in std.range(0, 4999)]

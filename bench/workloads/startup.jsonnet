@@ -1,0 +1,2 @@
+// Startup baseline: the smallest program, to show each tool's fixed cost.
+1
