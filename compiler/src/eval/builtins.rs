@@ -961,9 +961,11 @@ fn map_attrs(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
         .entries
         .iter()
         .map(|(k, t)| {
-            let partial = call1(&f, Thunk::Ready(Value::str(k.as_str())));
-            let applied = Thunk::deferred(ThunkState::ApplyThunk(partial, t.clone()));
-            (*k, applied)
+            let name = Thunk::Ready(Value::str(k.as_str()));
+            (
+                *k,
+                Thunk::deferred(ThunkState::Apply2(Box::new((f.clone(), name, t.clone())))),
+            )
         })
         .collect();
     Ok(Value::Attrs(Rc::new(Attrs::from_sorted(entries))))
@@ -971,28 +973,28 @@ fn map_attrs(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
 
 fn zip_attrs_with(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let f = want_fn(ev, &a[0], "zipAttrsWith")?;
-    let mut groups: Vec<(Sym, Vec<Thunk>)> = Vec::new();
+    // Values per name, in list order; most names are in one or two sets,
+    // kept inline.
+    let mut groups: Vec<(Sym, smallvec::SmallVec<[Thunk; 2]>)> = Vec::new();
     for t in want_list(ev, &a[1], "zipAttrsWith")?.iter() {
         let s = want_attrs(ev, t, "zipAttrsWith")?;
         for (k, v) in s.entries.iter() {
             match groups.binary_search_by_key(k, |(g, _)| *g) {
                 Ok(i) => groups[i].1.push(v.clone()),
-                Err(i) => groups.insert(i, (*k, vec![v.clone()])),
+                Err(i) => groups.insert(i, (*k, smallvec::smallvec![v.clone()])),
             }
         }
     }
-    Ok(Value::Attrs(Rc::new(Attrs::from_sorted(
-        groups
-            .into_iter()
-            .map(|(k, vs)| {
-                let partial = call1(&f, Thunk::Ready(Value::str(k.as_str())));
-                (
-                    k,
-                    Thunk::deferred(ThunkState::ApplyThunk(partial, Thunk::Ready(list(vs)))),
-                )
-            })
-            .collect(),
-    ))))
+    let out: Vec<(Sym, Thunk)> = groups
+        .into_iter()
+        .map(|(key, vs)| {
+            let values = Value::List(vs.into_iter().collect());
+            let name = Thunk::Ready(Value::str(key.as_str()));
+            let call = Box::new((f.clone(), name, Thunk::Ready(values)));
+            (key, Thunk::deferred(ThunkState::Apply2(call)))
+        })
+        .collect();
+    Ok(Value::Attrs(Rc::new(Attrs::from_sorted(out))))
 }
 
 fn regex(ev: &mut Evaluator<'_>, re: &str, name: &str) -> EResult<regex::Regex> {

@@ -489,6 +489,10 @@ impl<'db> Evaluator<'db> {
             ThunkState::Waiting(id, env) => self.eval(id, &env),
             ThunkState::Apply(f, arg) => self.apply(f, arg),
             ThunkState::ApplyThunk(f, arg) => self.force(&f).and_then(|f| self.apply(f, arg)),
+            ThunkState::Apply2(call) => {
+                let (f, a, b) = *call;
+                self.apply(f, a).and_then(|g| self.apply(g, b))
+            }
             ThunkState::Select(t, name) => self.force(&t).and_then(|v| self.select_one(v, name)),
             ThunkState::Done(_) | ThunkState::Failed(_) | ThunkState::Pending(_) => EvalError::new(
                 codes::INTERNAL,

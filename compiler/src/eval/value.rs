@@ -250,6 +250,9 @@ pub enum ThunkState {
     Apply(Value, Thunk),
     /// Apply the value of the first thunk to the second when forced.
     ApplyThunk(Thunk, Thunk),
+    /// Apply a function to two arguments when forced (`mapAttrs`,
+    /// `zipAttrsWith`: one allocation per element instead of two).
+    Apply2(Box<(Value, Thunk, Thunk)>),
     /// Select an attribute of a thunk's value when forced
     /// (`inherit (e) x;`, `mapAttrs`).
     Select(Thunk, Sym),
