@@ -1,4 +1,6 @@
-//! Codes of the syntax stage (E00xx).
+//! Codes of the syntax stage (E0001–E0099): one constant per error the
+//! lexer or parser reports, and their long explanations for `dvm explain`.
+//! Owns only text; which code is used where is decided in `syntax/`.
 use super::CodeInfo;
 
 pub const UNEXPECTED_TOKEN: &str = "E0001";
@@ -18,4 +20,263 @@ pub const DUPLICATE_FORMAL: &str = "E0014";
 pub const DYNAMIC_ATTR: &str = "E0015";
 pub const CHAINED_COMPARISON: &str = "E0016";
 
-pub const CODES: &[CodeInfo] = &[];
+pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: UNEXPECTED_TOKEN,
+        title: "unexpected token",
+        explanation: "\
+The parser found a token that cannot appear at this point. The message says
+what was expected instead: a closing delimiter, a keyword such as `in`,
+`then` or `else`, `=` after an attribute name, or the end of the file.
+
+Example of the mistake:
+
+    if enabled then 1        # no `else`
+
+Fix: give every part of the construct.
+
+    if enabled then 1 else 0",
+    },
+    CodeInfo {
+        code: UNEXPECTED_CHAR,
+        title: "unexpected character",
+        explanation: "\
+A character that is not part of the language appears outside a string or a
+comment, for example a non-ASCII quote or an operator from another language.
+
+Example of the mistake:
+
+    { name = “api”; }      # typographic quotes
+
+Fix: use ASCII syntax, or put the character inside a string.
+
+    { name = \"api\"; }",
+    },
+    CodeInfo {
+        code: UNCLOSED_DELIMITER,
+        title: "unclosed delimiter",
+        explanation: "\
+An opening `(`, `[`, `{` or `${` has no matching closing delimiter. The
+error points where the closer was expected and shows the opener. dvm
+assumes the closer was there and goes on, so later errors are still found.
+
+Example of the mistake:
+
+    { ports = [ 80 443; }
+
+Fix: close what you opened.
+
+    { ports = [ 80 443 ]; }",
+    },
+    CodeInfo {
+        code: UNEXPECTED_CLOSER,
+        title: "unexpected closing delimiter",
+        explanation: "\
+A closing `)`, `]` or `}` does not close anything that is open at that
+point: often a leftover after an edit, or the opener is missing. dvm ignores
+it and goes on.
+
+Example of the mistake:
+
+    { a = 1; } }
+
+Fix: remove the extra closer, or add the missing opener.
+
+    { a = 1; }",
+    },
+    CodeInfo {
+        code: MISSING_SEMICOLON,
+        title: "missing `;`",
+        explanation: "\
+Every binding in an attribute set or a `let` ends with `;`, the last one
+too; `assert c;` and `with e;` need theirs as well. dvm reports the binding
+that lacks it and reads on as if it were there.
+
+Example of the mistake:
+
+    {
+      name = \"api\"
+      port = 8080;
+    }
+
+Fix:
+
+    {
+      name = \"api\";
+      port = 8080;
+    }",
+    },
+    CodeInfo {
+        code: MISSING_EXPR,
+        title: "expected an expression",
+        explanation: "\
+An expression is required here but something else was found, or nothing:
+after `=` in a binding, after an operator, inside `( )`, or in an empty
+file (a dvm file holds exactly one expression).
+
+Example of the mistake:
+
+    { replicas = ; }
+
+Fix: write the value.
+
+    { replicas = 2; }",
+    },
+    CodeInfo {
+        code: UNTERMINATED_STRING,
+        title: "unterminated string",
+        explanation: "\
+A string opened with `\"` or `''` is not closed before the end of the file.
+Inside `\"…\"` a `\"` must be escaped as `\\\"`; inside `''…''` a `''` must be
+written `'''`.
+
+Example of the mistake:
+
+    { greeting = \"hello; }
+
+Fix:
+
+    { greeting = \"hello\"; }",
+    },
+    CodeInfo {
+        code: UNTERMINATED_COMMENT,
+        title: "unterminated block comment",
+        explanation: "\
+A `/*` comment has no closing `*/`, so it runs to the end of the file.
+Block comments do not nest.
+
+Example of the mistake:
+
+    /* disabled for now
+    { a = 1; }
+
+Fix:
+
+    /* disabled for now */
+    { a = 1; }",
+    },
+    CodeInfo {
+        code: INT_OVERFLOW,
+        title: "integer literal too large",
+        explanation: "\
+Integers are 64-bit signed: the largest is 9223372036854775807. Unlike Nix
+2.x, which wraps around silently, dvm rejects a literal that does not fit.
+
+Example of the mistake:
+
+    { size = 99999999999999999999; }
+
+Fix: use a smaller number, a float (`1.0e20`), or a unit (`100Gi`).
+
+    { size = 100Gi; }",
+    },
+    CodeInfo {
+        code: NUMBER_RANGE,
+        title: "number out of range",
+        explanation: "\
+A float literal (or the number of a unit literal) is too large or too small
+to be represented as a 64-bit float: it would become infinity or lose all
+its digits. Nix rejects these too.
+
+Example of the mistake:
+
+    { ratio = 1.0e999; }
+
+Fix: write a number within about 1e-308 … 1e308.
+
+    { ratio = 1.0e9; }",
+    },
+    CodeInfo {
+        code: PATH_TRAILING_SLASH,
+        title: "path has a trailing slash",
+        explanation: "\
+A path literal may not end with `/`, as in Nix. A directory is written
+without the final slash.
+
+Example of the mistake:
+
+    { src = ./services/; }
+
+Fix:
+
+    { src = ./services; }",
+    },
+    CodeInfo {
+        code: HOME_PATH,
+        title: "home paths are impure",
+        explanation: "\
+`~/…` paths depend on the user who runs dvm, so the same files would give
+different values on different machines. dvm does not allow them.
+
+Example of the mistake:
+
+    { config = ~/dev/platform.json; }
+
+Fix: use a path relative to the file, or pass the location in as an
+argument (`dvm eval --argstr home \"$HOME\"`).
+
+    { config = ./platform.json; }",
+    },
+    CodeInfo {
+        code: TOO_DEEP,
+        title: "expression nested too deeply",
+        explanation: "\
+An expression nests more than 1000 levels deep (parentheses, lists,
+operators, lambdas…). The parser replaces the too-deep part by an error so
+that later stages stay safe. Generated code is the usual cause.
+
+Example of the mistake:
+
+    ((((((((((… 2000 levels …))))))))))
+
+Fix: name intermediate values with `let`, or build long lists and sums
+with functions (`builtins.foldl'`) instead of nesting literally.",
+    },
+    CodeInfo {
+        code: DUPLICATE_FORMAL,
+        title: "duplicate formal argument",
+        explanation: "\
+A function pattern names the same argument twice, or its `@` name is also
+one of its fields. Each name may appear once.
+
+Example of the mistake:
+
+    { port, host, port ? 80 }: host
+
+Fix:
+
+    { host, port ? 80 }: host",
+    },
+    CodeInfo {
+        code: DYNAMIC_ATTR,
+        title: "dynamic attribute not allowed here",
+        explanation: "\
+`${…}` attribute names are computed when the set is built, so they cannot
+be used where the name must be known in advance: as the first name of a
+`let` binding, or in `inherit`.
+
+Example of the mistake:
+
+    let ${name} = 1; in x
+
+Fix: use a fixed name, or build an attribute set.
+
+    let attrs = { ${name} = 1; }; in attrs",
+    },
+    CodeInfo {
+        code: CHAINED_COMPARISON,
+        title: "comparison operators cannot be chained",
+        explanation: "\
+`<`, `<=`, `>`, `>=`, `==` and `!=` do not associate, as in Nix:
+`a < b < c` does not mean \"b is between a and c\".
+
+Example of the mistake:
+
+    if 0 < port < 65536 then port else 80
+
+Fix: combine two comparisons with `&&`, or add parentheses if you meant
+to compare a boolean.
+
+    if 0 < port && port < 65536 then port else 80",
+    },
+];

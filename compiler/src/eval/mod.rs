@@ -744,7 +744,7 @@ impl<'db> Evaluator<'db> {
                         && p.op.arity <= rest.len()
                     {
                         let op = p.op;
-                        let call_args: Vec<Thunk> = rest[..op.arity]
+                        let call_args: smallvec::SmallVec<[Thunk; 3]> = rest[..op.arity]
                             .iter()
                             .map(|a| self.thunk(*a, env))
                             .collect();

@@ -134,7 +134,9 @@ pub struct Lexed<'s> {
 }
 
 /// Tokens of code mode, recognised by the logos DFA. The regexes are Nix's
-/// (`lexer.l` of Nix 2.x), minus URIs.
+/// (`lexer.l` of Nix 2.x), minus URIs and paths. Paths are found by hand
+/// ([`Lexer::path_at`]): as a regex they make the DFA rescan a long run of
+/// path characters (`-----…`) at every position, which is quadratic.
 #[derive(Logos, Clone, Copy, Debug, PartialEq)]
 #[logos(skip r"[ \t\r\n]+")]
 enum Raw {
@@ -230,15 +232,6 @@ enum Raw {
     Int,
     #[regex(r"(([1-9][0-9]*\.[0-9]*)|(0?\.[0-9]+))([Ee][+\-]?[0-9]+)?")]
     Float,
-    #[regex(r"[a-zA-Z0-9\._\-\+]*(/[a-zA-Z0-9\._\-\+]+)+/?")]
-    Path,
-    /// `a/${`: a path whose first interpolation follows a slash.
-    #[regex(r"[a-zA-Z0-9\._\-\+]*/\$\{")]
-    PathSegInterp,
-    #[regex(r"~(/[a-zA-Z0-9\._\-\+]+)+/?")]
-    HomePath,
-    #[token("~/${")]
-    HomePathInterp,
     #[regex(r"<[a-zA-Z0-9\._\-\+]+(/[a-zA-Z0-9\._\-\+]+)*>")]
     SearchPath,
     #[token("\"")]
@@ -311,6 +304,8 @@ struct Lexer<'s, 'f> {
     /// `## ` lines waiting for the token below them: text and end offset.
     doc_lines: Vec<&'s str>,
     doc_end: usize,
+    /// Cache for [`Lexer::path_run_end`]: a run of path characters.
+    run: (usize, usize),
 }
 
 /// Splits `text` into tokens. Never fails: problems become diagnostics and
@@ -328,6 +323,7 @@ pub fn lex<'s>(file: &FileName, text: &'s str) -> Lexed<'s> {
         },
         doc_lines: Vec::new(),
         doc_end: 0,
+        run: (usize::MAX, 0),
     };
     lx.run();
     lx.out
@@ -409,6 +405,19 @@ impl<'s> Lexer<'s, '_> {
             let (start, end) = (base + span.start, base + span.end);
             self.pos = end;
             let slice = lex.slice();
+            // Longest match, as flex does; `a/${` counts its `${`.
+            if let Some((path_end, home)) = self.path_at(start)
+                && path_end
+                    + if self.text.as_bytes().get(path_end..path_end + 2) == Some(b"${") {
+                        2
+                    } else {
+                        0
+                    }
+                    > end
+            {
+                self.path(start, path_end, home);
+                return false;
+            }
             let raw = match res {
                 Ok(raw) => raw,
                 Err(()) => {
@@ -530,39 +539,6 @@ impl<'s> Lexer<'s, '_> {
                     }
                     self.float(slice, start, end)
                 }
-                Raw::Path | Raw::HomePath => {
-                    let home = raw == Raw::HomePath;
-                    if home {
-                        self.home_path(start, end);
-                    }
-                    if rest.as_bytes().get(span.end..span.end + 2) == Some(b"${") {
-                        self.push(Token::PathOpen(home), start, start);
-                        self.push(Token::PathLit(slice), start, end);
-                        self.stack.push(Frame::Path(slice.ends_with('/')));
-                        return false;
-                    }
-                    if home {
-                        Token::Invalid
-                    } else if slice.ends_with('/') {
-                        self.trailing_slash(start, end);
-                        Token::Invalid
-                    } else {
-                        Token::Path(slice)
-                    }
-                }
-                Raw::PathSegInterp | Raw::HomePathInterp => {
-                    // Leave the `${` for path mode.
-                    let lit_end = end - 2;
-                    let home = raw == Raw::HomePathInterp;
-                    if home {
-                        self.home_path(start, lit_end);
-                    }
-                    self.push(Token::PathOpen(home), start, start);
-                    self.push(Token::PathLit(&slice[..slice.len() - 2]), start, lit_end);
-                    self.pos = lit_end;
-                    self.stack.push(Frame::Path(true));
-                    return false;
-                }
                 Raw::SearchPath => Token::SearchPath(&slice[1..slice.len() - 1]),
                 Raw::Quote => {
                     self.push(Token::StrOpen, start, end);
@@ -596,6 +572,71 @@ impl<'s> Lexer<'s, '_> {
             self.push(tok, start, end);
         }
         true
+    }
+
+    /// The end of the run of path characters starting at `p`.
+    fn path_run_end(&mut self, p: usize) -> usize {
+        if p >= self.run.0 && p <= self.run.1 {
+            return self.run.1;
+        }
+        let b = self.text.as_bytes();
+        let mut j = p;
+        while b.get(j).is_some_and(|c| is_path_byte(*c)) {
+            j += 1;
+        }
+        self.run = (p, j);
+        j
+    }
+
+    /// A path starting at `p`: its end and whether it is a `~/` path.
+    /// Nix's `{PATH}`, `{PATH_SEG}\$\{`, `{HPATH}` and `{HPATH_START}\$\{`:
+    /// path characters, then `/`-separated segments, an optional final `/`;
+    /// or a prefix ending in `/` right before `${` (the end is then before
+    /// the `${`).
+    fn path_at(&mut self, p: usize) -> Option<(usize, bool)> {
+        let b = self.text.as_bytes();
+        let home = b.get(p) == Some(&b'~');
+        let r = if home { p + 1 } else { self.path_run_end(p) };
+        if b.get(r) != Some(&b'/') {
+            return None;
+        }
+        if b.get(r + 1..r + 3) == Some(b"${") {
+            return Some((r + 1, home));
+        }
+        if !b.get(r + 1).is_some_and(|c| is_path_byte(*c)) {
+            return None;
+        }
+        let mut j = r;
+        while b.get(j) == Some(&b'/') && b.get(j + 1).is_some_and(|c| is_path_byte(*c)) {
+            j = self.path_run_end(j + 1);
+        }
+        if b.get(j) == Some(&b'/') {
+            j += 1;
+        }
+        Some((j, home))
+    }
+
+    /// Emits the path `start..end`; an interpolated one continues in path
+    /// mode.
+    fn path(&mut self, start: usize, end: usize, home: bool) {
+        let text = self.text;
+        let slice = text.get(start..end).unwrap_or("");
+        self.pos = end;
+        if home {
+            self.home_path(start, end);
+        }
+        if text.as_bytes().get(end..end + 2) == Some(b"${") {
+            self.push(Token::PathOpen(home), start, start);
+            self.push(Token::PathLit(slice), start, end);
+            self.stack.push(Frame::Path(slice.ends_with('/')));
+        } else if home {
+            self.push(Token::Invalid, start, end);
+        } else if slice.ends_with('/') {
+            self.trailing_slash(start, end);
+            self.push(Token::Invalid, start, end);
+        } else {
+            self.push(Token::Path(slice), start, end);
+        }
     }
 
     fn unit(&mut self, start: usize, end: usize) {

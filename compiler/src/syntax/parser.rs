@@ -1,4 +1,4 @@
-//! The parser: tokens → [`ast::Expr`], with error recovery.
+//! The parser: tokens → [`crate::syntax::ast::Expr`], with error recovery.
 //!
 //! Owns Nix's grammar and precedence (plus dvm's `&` and `+=`), the
 //! decoding of string literals (escapes, indentation stripping) and the
@@ -11,29 +11,39 @@
 //!
 //! ```text
 //! expr   = lambda | assert | with | let … in | if | op
-//! op     = pratt over app: -> || && ==,!= <,<=,>,>= //,& !x +,- *,/ ++ x?path -x
+//! op     = operand (? path | binop operand)*     operand = (- | !)* app
+//!          resolved by precedence: -> || && ==,!= <,<=,>,>= //,& !x +,- *,/ ++ ?path -x
 //! app    = select select*                (an argument never starts a binding `a =`)
 //! select = simple (. path (or select)?)? | simple `or`   (`or` as a variable, as Nix)
 //! simple = ident | number | string | path | (expr) | [select*] | {binds} | rec {binds} | let {binds}
 //! ```
+//!
+//! The operator level is parsed as a flat sequence and folded by operator
+//! precedence with explicit stacks ([`operators`]) rather than by chumsky's
+//! `pratt`: trying each of the 17 operators after every operand was the
+//! largest cost of the parse, and the stacks need no recursion. Cheap
+//! one-token checks ([`plain_expr_start`], [`arg_start`], [`brace_guard`])
+//! keep chumsky from trying alternatives that cannot match.
 //!
 //! Spans inside chumsky are token-index ranges; [`PState::span`] turns them
 //! into byte ranges through the lexer's span table.
 //!
 //! # Recovery
 //!
-//! The parser always produces a tree. Three mechanisms, from local to
-//! global:
+//! The parser always produces a tree, with `Error` nodes where it had to
+//! give up. From outside in:
 //!
-//! - *Missing closer* (`close`): when `)`, `]`, `}` is expected and the
-//!   bracket pre-pass ([`Brackets`]) says the opener is never closed, report
-//!   "unclosed `(`" and go on as if it were there. When the opener *is*
-//!   closed further on, fail instead, and the delimited construct's recovery
-//!   skips to the matching closer, yielding an `Error` node.
+//! - *Delimiters* are balanced before parsing ([`repair`]): a stray closer
+//!   is reported and dropped, an unclosed opener is reported and gets a
+//!   zero-width closer. A delimited construct whose inside is broken skips
+//!   to its closer ([`skip_delimited`]) and becomes `Error`.
 //! - *Bindings*: a binding that does not parse is skipped up to its `;` (or
-//!   the `}`/`in` that ends the list, or the start of the next binding on a
-//!   new line); a missing `;` before `}`/`in`/a next binding is reported
-//!   and assumed.
+//!   the `}`/`in` that ends the list, or the next `name =`); a missing `;`
+//!   before `}`, `in`, or a next binding is reported and assumed.
+//! - *Keywords*: a missing `in`, `then`, `else` or `;` (of `assert`/`with`)
+//!   is reported and assumed, so an unfinished construct does not make
+//!   every enclosing one fail and retry; a failure memo ([`expr_memo`])
+//!   stops any remaining retries from going exponential.
 //! - *Top level*: trailing junk or an unparseable file is reported with
 //!   chumsky's furthest error.
 //!
@@ -42,18 +52,19 @@
 //! and `;` first, then "an expression"), never listed in full. `PError` is
 //! chumsky's `Rich` reduced to what we use: its expected set is a bitset
 //! of token kinds, because merging `Rich`'s vector of patterns on every
-//! failed alternative took half of the parse time. Errors that
-//! the grammar actions find (duplicate formals, chained comparisons, depth)
-//! go straight into [`PState::diags`], which is rolled back when chumsky
-//! backtracks.
+//! failed alternative took half of the parse time. Errors that the grammar
+//! actions find (duplicate formals, chained comparisons, depth, missing
+//! `;`) go straight into [`PState::diags`], which is rolled back when
+//! chumsky backtracks.
 //!
 //! # Depth
 //!
 //! Every node carries its height while it is built ([`N`]); a node higher
 //! than [`MAX_DEPTH`] becomes `Error` ("expression nested too deeply"), so no
-//! tree ever built here, kept or thrown away, is deeper than that, and
-//! dropping one cannot overflow the stack. The parse itself recurses through
-//! chumsky's `stacker` support.
+//! tree built here is deeper than that. A dropped `N` is taken apart without
+//! recursion ([`dismantle`]), since chumsky may drop abandoned outputs deep
+//! in the parse where little stack is left. The parse itself recurses
+//! through chumsky's `stacker` support.
 
 use crate::codes::syntax as codes;
 use crate::diag::{self, Diagnostic, FileName};
@@ -76,20 +87,24 @@ type Tspan = SimpleSpan<usize>;
 /// Parses one file. See [`crate::syntax::parse`].
 pub fn parse(file: &FileName, text: &str) -> Parse {
     let lexed = lexer::lex(file, text);
-    let brackets = Brackets::new(&lexed.tokens);
+    let (repaired, bracket_errors) = repair(file, text, &lexed.tokens, &lexed.spans);
+    let (toks, spans) = match &repaired {
+        Some((t, s)) => (t.as_slice(), s.as_slice()),
+        None => (lexed.tokens.as_slice(), lexed.spans.as_slice()),
+    };
+    let brackets = Brackets::new(toks);
     let mut st = PState {
         file: file.clone(),
         text,
-        toks: &lexed.tokens,
-        spans: &lexed.spans,
+        toks,
+        spans,
         docs: &lexed.docs,
         brackets,
-        diags: Vec::new(),
+        diags: bracket_errors,
+        failed_expr: vec![false; toks.len() + 1],
     };
-    let (out, errs) = root()
-        .parse_with_state(lexed.tokens.as_slice(), &mut st)
-        .into_output_errors();
-    let root = out.map(|n| n.e).unwrap_or(Expr {
+    let (out, errs) = root().parse_with_state(toks, &mut st).into_output_errors();
+    let root = out.map(N::take).unwrap_or(Expr {
         kind: ExprKind::Error,
         span: Span::new(0, text.len()),
     });
@@ -140,21 +155,10 @@ fn dedupe_depth(errors: &mut Vec<Diagnostic>) {
 // ---------------------------------------------------------------------------
 // State shared with the grammar actions
 
-/// Bracket structure of the token list, computed before parsing.
-///
-/// `(`, `[`, `{`, `${` and the lexer's string/path delimiters are matched
-/// with a stack; a closer that matches an entry deeper in the stack closes
-/// the entries above it as "unclosed". A closer that matches nothing is a
-/// stray.
+/// Bracket structure of the (repaired) token list: for each opener, the
+/// index of its closer (`NONE` for other tokens).
 struct Brackets {
-    /// For an opener: the index of its closer, or `NONE` if unclosed.
     close_of: Vec<u32>,
-    /// For every token, and for the end of input (one more entry): the
-    /// innermost opener around it (before the token itself is handled), or
-    /// `NONE`.
-    enclosing: Vec<u32>,
-    /// For a closer: the index of its opener, or `NONE` when it is a stray.
-    open_of: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -183,35 +187,177 @@ fn is_closer(t: Token) -> bool {
     )
 }
 
-impl Brackets {
-    fn new(toks: &[Token]) -> Brackets {
-        let mut close_of = vec![NONE; toks.len()];
-        let mut open_of = vec![NONE; toks.len()];
-        let mut enclosing = vec![NONE; toks.len() + 1];
-        let mut stack: Vec<(u32, Token<'static>)> = Vec::new();
-        for (i, t) in toks.iter().enumerate() {
-            enclosing[i] = stack.last().map_or(NONE, |e| e.0);
-            if let Some(c) = closer_for(*t) {
-                stack.push((i as u32, c));
-            } else if is_closer(*t) {
-                // Look a bounded way down for the opener this closes.
-                let found = stack.iter().rev().take(64).position(|e| e.1 == *t);
-                if let Some(up) = found {
-                    let keep = stack.len() - 1 - up;
-                    if let Some(&(o, _)) = stack.get(keep) {
-                        close_of[o as usize] = i as u32;
-                        open_of[i] = o;
-                    }
-                    stack.truncate(keep);
+fn open_text(t: Token) -> &'static str {
+    match t {
+        Token::LParen => "(",
+        Token::LBracket => "[",
+        Token::LBrace => "{",
+        Token::DollarBrace => "${",
+        Token::IndOpen => "''",
+        _ => "\"",
+    }
+}
+
+fn close_text(t: Token) -> &'static str {
+    match t {
+        Token::RParen => ")",
+        Token::RBracket => "]",
+        Token::RBrace => "}",
+        Token::IndClose => "''",
+        _ => "\"",
+    }
+}
+
+/// A token list with its spans, after [`repair`].
+type Repaired<'s> = (Vec<Token<'s>>, Vec<Span>);
+
+/// Balances the brackets of a token list before parsing, so the grammar
+/// never meets an unclosed or a stray delimiter:
+///
+/// - a closer that matches nothing open (looking a bounded way down the
+///   stack) is reported ("unexpected `)`") and dropped;
+/// - an opener left unclosed, at the end or when a closer matches an opener
+///   further out, is reported ("unclosed `(`") and gets a zero-width
+///   closer: for `(`, `[` and `${` before the first `;` at its level if
+///   there is one nearby (`{ a = (1 + 2; b = 3; }` is read as
+///   `{ a = (1 + 2); b = 3; }`), else where the mismatch was found.
+///
+/// ```text
+/// tokens   { a = ( 1 ; }        ]
+/// result   { a = ( 1 ) ; }           + "unclosed `(`", "unexpected `]`"
+/// ```
+fn repair<'s>(
+    file: &FileName,
+    text: &str,
+    toks: &[Token<'s>],
+    spans: &[Span],
+) -> (Option<Repaired<'s>>, Vec<Diagnostic>) {
+    let n = toks.len();
+    let mut diags = Vec::new();
+    let mut stray = vec![false; n];
+    // Virtual closers to insert before token i (i == n: at the end).
+    let mut inserts: Vec<(usize, Token<'static>)> = Vec::new();
+    let mut stack: Vec<(usize, Token<'static>)> = Vec::new();
+    let tok_span = |i: usize| {
+        spans
+            .get(i)
+            .copied()
+            .unwrap_or(Span::new(text.len(), text.len()))
+    };
+    let unclosed = |o: usize,
+                    c: Token<'static>,
+                    limit: usize,
+                    inserts: &mut Vec<(usize, Token<'static>)>,
+                    diags: &mut Vec<Diagnostic>| {
+        let mut at = limit;
+        if matches!(c, Token::RParen | Token::RBracket) || toks.get(o) == Some(&Token::DollarBrace)
+        {
+            let mut depth = 0usize;
+            for (j, t) in toks.iter().enumerate().take(limit.min(o + 257)).skip(o + 1) {
+                if closer_for(*t).is_some() {
+                    depth += 1;
+                } else if is_closer(*t) {
+                    depth = depth.saturating_sub(1);
+                } else if *t == Token::Semi && depth == 0 {
+                    at = j;
+                    break;
                 }
             }
         }
-        enclosing[toks.len()] = stack.last().map_or(NONE, |e| e.0);
-        Brackets {
-            close_of,
-            enclosing,
-            open_of,
+        inserts.push((at, c));
+        let open = toks.get(o).copied().unwrap_or(Token::LParen);
+        let found = match toks.get(at) {
+            None => "end of file".to_string(),
+            Some(t) => describe_token(
+                *t,
+                spans
+                    .get(at)
+                    .and_then(|s| text.get(s.range()))
+                    .unwrap_or(""),
+            ),
+        };
+        diags.push(
+            Diagnostic::error(
+                codes::UNCLOSED_DELIMITER,
+                format!("unclosed `{}`", open_text(open)),
+            )
+            .at(
+                file,
+                tok_span(at),
+                format!("expected `{}` before {found}", close_text(c)),
+            )
+            .with_label(
+                file,
+                tok_span(o),
+                format!("this `{}` is never closed", open_text(open)),
+            ),
+        );
+    };
+    for (i, t) in toks.iter().enumerate() {
+        if let Some(c) = closer_for(*t) {
+            stack.push((i, c));
+        } else if is_closer(*t) {
+            match stack.iter().rev().take(64).position(|e| e.1 == *t) {
+                Some(up) => {
+                    let keep = stack.len() - 1 - up;
+                    while stack.len() > keep + 1 {
+                        if let Some((o, c)) = stack.pop() {
+                            unclosed(o, c, i, &mut inserts, &mut diags);
+                        }
+                    }
+                    stack.pop();
+                }
+                None => {
+                    stray[i] = true;
+                    let sym = close_text(*t);
+                    diags.push(
+                        Diagnostic::error(codes::UNEXPECTED_CLOSER, format!("unexpected `{sym}`"))
+                            .at(file, tok_span(i), "this closes nothing that is open here")
+                            .with_help("remove it, or add the missing opening delimiter before it"),
+                    );
+                }
+            }
         }
+    }
+    while let Some((o, c)) = stack.pop() {
+        unclosed(o, c, n, &mut inserts, &mut diags);
+    }
+    if inserts.is_empty() && !stray.contains(&true) {
+        return (None, diags);
+    }
+    // Insertions at one place come innermost first; keep that order.
+    inserts.sort_by_key(|x| x.0);
+    let mut out_t = Vec::with_capacity(n + inserts.len());
+    let mut out_s = Vec::with_capacity(n + inserts.len());
+    let mut ins = inserts.into_iter().peekable();
+    for i in 0..=n {
+        while let Some((_, c)) = ins.next_if(|x| x.0 == i) {
+            let at = tok_span(i).start as usize;
+            out_t.push(c);
+            out_s.push(Span::new(at, at));
+        }
+        if i < n && !stray[i] {
+            out_t.push(toks[i]);
+            out_s.push(spans[i]);
+        }
+    }
+    (Some((out_t, out_s)), diags)
+}
+
+impl Brackets {
+    fn new(toks: &[Token]) -> Brackets {
+        let mut close_of = vec![NONE; toks.len()];
+        let mut stack: Vec<usize> = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            if closer_for(*t).is_some() {
+                stack.push(i);
+            } else if is_closer(*t)
+                && let Some(o) = stack.pop()
+            {
+                close_of[o] = i as u32;
+            }
+        }
+        Brackets { close_of }
     }
 }
 
@@ -225,6 +371,9 @@ pub(crate) struct PState<'a> {
     docs: &'a [(u32, String)],
     brackets: Brackets,
     diags: Vec<Diagnostic>,
+    /// Token positions where no expression could be parsed (not rolled
+    /// back: see [`expr_memo`]).
+    failed_expr: Vec<bool>,
 }
 
 impl<'a> Inspector<'a, I<'a>> for PState<'a> {
@@ -316,6 +465,19 @@ impl PState<'_> {
 }
 
 fn describe_token(t: Token, text: &str) -> String {
+    let sym = match t {
+        Token::In => "in",
+        Token::Then => "then",
+        Token::Else => "else",
+        Token::Semi => ";",
+        Token::RParen => ")",
+        Token::RBracket => "]",
+        Token::RBrace => "}",
+        _ => "",
+    };
+    if !sym.is_empty() {
+        return format!("`{sym}`");
+    }
     match t {
         Token::StrOpen => "a string".into(),
         Token::IndOpen => "an indented string".into(),
@@ -338,16 +500,136 @@ fn cursor_index<'a>(inp: &InputRef<'a, '_, I<'a>, Ex<'a>>) -> usize {
 }
 
 /// A node under construction: the expression and its height.
+///
+/// Chumsky drops the outputs of alternatives it abandons, possibly deep in
+/// the parse where little stack is left; a tall tree is therefore taken
+/// apart without recursion ([`dismantle`]) when an `N` is dropped. Every
+/// parser output that holds an expression holds it as an `N` (see
+/// [`PKey`], [`PBinding`], [`Piece`]); plain AST values exist only inside
+/// the actions that build a node.
 #[derive(Clone, Debug)]
 struct N {
     e: Expr,
     h: u32,
 }
 
+impl N {
+    fn take(mut self) -> Expr {
+        self.h = 0;
+        std::mem::replace(
+            &mut self.e,
+            Expr {
+                kind: ExprKind::Error,
+                span: Span::default(),
+            },
+        )
+    }
+}
+
+impl Drop for N {
+    fn drop(&mut self) {
+        if self.h > 32 {
+            let e = std::mem::replace(
+                &mut self.e,
+                Expr {
+                    kind: ExprKind::Error,
+                    span: Span::default(),
+                },
+            );
+            dismantle(e);
+        }
+    }
+}
+
+/// Drops a tree of any depth without recursion.
+fn dismantle(e: Expr) {
+    let mut stack = vec![e];
+    let mut keys = |path: Vec<AttrKey>, stack: &mut Vec<Expr>| {
+        for k in path {
+            match k {
+                AttrKey::Str(parts, _) => parts_into(parts, stack),
+                AttrKey::Dynamic(e, _) => stack.push(*e),
+                AttrKey::Ident(..) => {}
+            }
+        }
+    };
+    while let Some(mut e) = stack.pop() {
+        match std::mem::replace(&mut e.kind, ExprKind::Error) {
+            ExprKind::Str(parts) | ExprKind::Path(parts) => parts_into(parts, &mut stack),
+            ExprKind::Select {
+                expr,
+                path,
+                default,
+            } => {
+                stack.push(*expr);
+                keys(path, &mut stack);
+                stack.extend(default.map(|d| *d));
+            }
+            ExprKind::HasAttr { expr, path } => {
+                stack.push(*expr);
+                keys(path, &mut stack);
+            }
+            ExprKind::Apply { func: a, arg: b }
+            | ExprKind::Binary { lhs: a, rhs: b, .. }
+            | ExprKind::Assert { cond: a, body: b }
+            | ExprKind::With { env: a, body: b } => {
+                stack.push(*a);
+                stack.push(*b);
+            }
+            ExprKind::Unary { expr, .. } => stack.push(*expr),
+            ExprKind::If { cond, then, else_ } => {
+                stack.push(*cond);
+                stack.push(*then);
+                stack.push(*else_);
+            }
+            ExprKind::Let { bindings, body } => {
+                stack.push(*body);
+                bindings_into(bindings, &mut stack, &mut keys);
+            }
+            ExprKind::Attrs { bindings, .. } => bindings_into(bindings, &mut stack, &mut keys),
+            ExprKind::List(items) => stack.extend(items),
+            ExprKind::Lambda { param, body } => {
+                stack.push(*body);
+                if let Param::Pattern { fields, .. } = param {
+                    stack.extend(fields.into_iter().filter_map(|f| f.default));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn parts_into(parts: Vec<StrPart>, stack: &mut Vec<Expr>) {
+    for p in parts {
+        if let StrPart::Interp(e) = p {
+            stack.push(e);
+        }
+    }
+}
+
+fn bindings_into(
+    bindings: Vec<Binding>,
+    stack: &mut Vec<Expr>,
+    keys: &mut impl FnMut(Vec<AttrKey>, &mut Vec<Expr>),
+) {
+    for b in bindings {
+        match b {
+            Binding::Attr { path, value, .. } => {
+                stack.push(value);
+                keys(path, stack);
+            }
+            Binding::Inherit { from, names, .. } => {
+                stack.extend(from.map(|f| *f));
+                keys(names, stack);
+            }
+        }
+    }
+}
+
 /// Builds a node of height `h`, or `Error` when it is too deep.
 fn mk(st: &mut PState, kind: ExprKind, span: Span, h: u32) -> N {
     if h > MAX_DEPTH {
-        drop(kind);
+        dismantle(Expr { kind, span });
         st.error(
             codes::TOO_DEEP,
             "expression nested too deeply",
@@ -386,7 +668,105 @@ fn sp<'a>(e: &mut MapExtra<'a, '_, I<'a>, Ex<'a>>) -> Span {
 }
 
 fn bx(n: N) -> Box<Expr> {
-    Box::new(n.e)
+    Box::new(n.take())
+}
+
+/// An attribute key while parsing (see [`N`] on why not [`AttrKey`]).
+#[derive(Clone, Debug)]
+enum PKey {
+    Ident(Name, Span),
+    Str(Vec<Piece>, Span),
+    Dynamic(N, Span),
+}
+
+impl PKey {
+    fn is_dynamic(&self) -> bool {
+        match self {
+            PKey::Ident(..) => false,
+            PKey::Dynamic(..) => true,
+            PKey::Str(pieces, _) => pieces.iter().any(|p| matches!(p, Piece::Interp(_))),
+        }
+    }
+    fn span(&self) -> Span {
+        match self {
+            PKey::Ident(_, s) | PKey::Str(_, s) | PKey::Dynamic(_, s) => *s,
+        }
+    }
+}
+
+/// Finishes an attribute path: the keys and their height.
+fn keys(path: Vec<PKey>) -> (Vec<AttrKey>, u32) {
+    let mut h = 0;
+    let keys = path
+        .into_iter()
+        .map(|k| match k {
+            PKey::Ident(n, s) => AttrKey::Ident(n, s),
+            PKey::Str(pieces, s) => {
+                let (parts, hp) = finish_parts(pieces);
+                h = h.max(hp);
+                AttrKey::Str(parts, s)
+            }
+            PKey::Dynamic(n, s) => {
+                h = h.max(n.h);
+                AttrKey::Dynamic(bx(n), s)
+            }
+        })
+        .collect();
+    (keys, h)
+}
+
+/// A binding while parsing (see [`N`] on why not [`Binding`]).
+#[derive(Clone, Debug)]
+enum PBinding {
+    Attr {
+        path: Vec<PKey>,
+        value: N,
+        append: bool,
+        doc: Option<String>,
+        span: Span,
+    },
+    Inherit {
+        from: Option<N>,
+        names: Vec<PKey>,
+        span: Span,
+    },
+}
+
+/// Finishes a binding list: the bindings and their height.
+fn bindings(list: Vec<PBinding>) -> (Vec<Binding>, u32) {
+    let mut h = 0;
+    let out = list
+        .into_iter()
+        .map(|b| match b {
+            PBinding::Attr {
+                path,
+                value,
+                append,
+                doc,
+                span,
+            } => {
+                let (path, hk) = keys(path);
+                h = h.max(hk).max(value.h);
+                Binding::Attr {
+                    path,
+                    value: value.take(),
+                    append,
+                    doc,
+                    span,
+                }
+            }
+            PBinding::Inherit { from, names, span } => {
+                let (names, hk) = keys(names);
+                h = h.max(hk).max(from.as_ref().map_or(0, |n| n.h));
+                Binding::Inherit {
+                    from: from.map(bx),
+                    names,
+                    span,
+                }
+            }
+        })
+        .collect();
+    (out, h)
 }
 
 // ---------------------------------------------------------------------------
@@ -468,7 +848,7 @@ fn finish_parts(pieces: Vec<Piece>) -> (Vec<StrPart>, u32) {
             Piece::Text(s, _) => push_lit(&mut parts, s),
             Piece::Interp(n) => {
                 h = h.max(n.h);
-                parts.push(StrPart::Interp(n.e));
+                parts.push(StrPart::Interp(n.take()));
             }
         }
     }
@@ -521,7 +901,7 @@ fn strip_indentation(pieces: Vec<Piece>) -> (Vec<StrPart>, u32) {
                 at_sol = false;
                 dropped = 0;
                 h = h.max(e.h);
-                parts.push(StrPart::Interp(e.e));
+                parts.push(StrPart::Interp(e.take()));
             }
             Piece::Text(s, _) => {
                 let mut s2 = String::with_capacity(s.len());
@@ -578,54 +958,11 @@ fn rich_at<'a>(inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>) -> PError {
     expected_at(inp, None)
 }
 
-/// The closer `tok` of a construct. Consumes it when present. When the
-/// opener is never closed (per [`Brackets`]), reports "unclosed" and
-/// succeeds without consuming; otherwise fails, for the enclosing
-/// construct's recovery to skip to the real closer.
-fn close<'a>(
-    tok: Token<'static>,
-    open_text: &'static str,
-    close_text: &'static str,
-) -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
-    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
-        let k = cursor_index(inp);
-        let st = inp.state();
-        if st.tok(k) == Some(tok) {
-            inp.skip();
-            return Ok(());
-        }
-        let opener = st.brackets.enclosing.get(k).copied().unwrap_or(NONE);
-        let kind_ok = st.tok(opener as usize).and_then(closer_for) == Some(tok);
-        let closed_later = kind_ok
-            && st
-                .brackets
-                .close_of
-                .get(opener as usize)
-                .is_some_and(|c| *c != NONE);
-        if closed_later || !kind_ok {
-            // Garbage before the real closer, or a bracket structure that
-            // disagrees with the parse: let the caller's recovery decide.
-            return Err(expected_at(inp, Some(tok)));
-        }
-        let found = st.describe(k);
-        let at = st.tok_span(k);
-        let open_span = st.tok_span(opener as usize);
-        let file = st.file.clone();
-        st.error(
-            codes::UNCLOSED_DELIMITER,
-            format!("unclosed `{open_text}`"),
-            at,
-            format!("expected `{close_text}` before {found}"),
-        );
-        if let Some(d) = st.diags.last_mut() {
-            *d = d.clone().with_label(
-                &file,
-                open_span,
-                format!("this `{open_text}` is never closed"),
-            );
-        }
-        Ok(())
-    })
+/// The closer `tok` of a construct. After [`repair`] every opener has
+/// one; when something else comes first, the construct fails and its
+/// recovery ([`skip_delimited`]) skips to the closer.
+fn close<'a>(tok: Token<'static>) -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    just(tok).ignored()
 }
 
 /// Recovery for a delimited construct whose inside is broken: skips from
@@ -662,14 +999,19 @@ fn skip_delimited<'a>(
 /// Recovery for a broken binding: skips to its `;` (consumed), or up to the
 /// `}`/`in` that ends the list, or up to the next binding starting a line.
 /// Fails when it would skip nothing.
-fn skip_binding<'a>() -> impl Parser<'a, I<'a>, Option<(Binding, u32)>, Ex<'a>> + Clone {
+fn skip_binding<'a>() -> impl Parser<'a, I<'a>, Option<PBinding>, Ex<'a>> + Clone {
     custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
         let start = cursor_index(inp);
         let st = inp.state();
         let mut k = start;
         let mut depth: Vec<Token> = Vec::new();
         let mut seen_assign = false;
-        while let Some(t) = st.tok(k) {
+        loop {
+            let Some(t) = st.tok(k) else {
+                // No `;` up to the end: not a binding at all (say, the
+                // body of a `let` that lacks its `in`). Leave it.
+                return Err(rich_at(inp));
+            };
             if depth.is_empty() {
                 match t {
                     Token::RBrace | Token::In => break,
@@ -768,6 +1110,15 @@ fn semi<'a>() -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
 }
 
 fn missing_semi(st: &mut PState, k: usize) {
+    // Something before already complained about the next token.
+    let next = st.tok_span(k).start;
+    if st
+        .diags
+        .iter()
+        .any(|d| d.primary.as_ref().is_some_and(|l| l.span.start == next))
+    {
+        return;
+    }
     let prev = k.saturating_sub(1);
     let at = st.tok_span(prev);
     let found = st.describe(k);
@@ -778,6 +1129,54 @@ fn missing_semi(st: &mut PState, k: usize) {
         format!("add `;` here (found {found} next)"),
     )
     .help = Some("every binding ends with `;`, the last one too".into());
+}
+
+/// Succeeds (consuming nothing) when the next token is not `tok`, and
+/// reports that `tok` is missing there.
+fn missing_keyword<'a>(tok: Token<'static>) -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        if st.tok(k) == Some(tok) {
+            return Err(expected_at(inp, Some(tok)));
+        }
+        let want = describe_token(tok, "");
+        let found = st.describe(k);
+        let at = st.tok_span(k);
+        let code = if tok == Token::Semi {
+            codes::MISSING_SEMICOLON
+        } else {
+            codes::UNEXPECTED_TOKEN
+        };
+        st.error(
+            code,
+            format!("expected {want}, found {found}"),
+            at,
+            format!("expected {want} here"),
+        );
+        Ok(())
+    })
+}
+
+/// The expression failure memo: with `record`, notes that no expression
+/// starts at the cursor and fails; without, fails when that was noted.
+/// (The parse of an expression depends only on where it starts.)
+fn expr_memo<'a>(record: bool) -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        if record {
+            if let Some(f) = st.failed_expr.get_mut(k) {
+                *f = true;
+            }
+            return Err(rich_at(inp));
+        }
+        if st.failed_expr.get(k).copied().unwrap_or(false) {
+            Err(rich_at(inp))
+        } else {
+            Ok(())
+        }
+    })
 }
 
 /// Succeeds (consuming nothing) unless a lambda, `let … in`, `if`, `assert`
@@ -936,7 +1335,7 @@ type Operand = (Vec<(UnaryOp, usize)>, (N, Tspan));
 /// What follows an operand: `? path`, or a binary operator and the next
 /// operand.
 enum TailItem {
-    Has((Vec<AttrKey>, u32), Tspan),
+    Has(Vec<PKey>, Tspan),
     Bin((BinaryOp, u8, bool, usize), Operand),
 }
 
@@ -952,7 +1351,7 @@ type Val = (N, usize, usize);
 /// `a + !b + c` is `a + !(b + c)`, `-a ? b` is `(-a) ? b`.
 fn operators<'a>(
     app: P<'a, N>,
-    attrpath: P<'a, (Vec<AttrKey>, u32)>,
+    attrpath: P<'a, Vec<PKey>>,
 ) -> impl Parser<'a, I<'a>, N, Ex<'a>> + Clone {
     let prefix = select! {
         Token::Minus => UnaryOp::Neg,
@@ -994,7 +1393,8 @@ fn operators<'a>(
             push_operand(&mut vals, &mut ops, first);
             for item in tail {
                 match item {
-                    TailItem::Has((path, hk), span) => {
+                    TailItem::Has(path, span) => {
+                        let (path, hk) = keys(path);
                         reduce(st, &mut vals, &mut ops, |p| p > HAS_PREC);
                         if let Some((l, start, _)) = vals.pop() {
                             let h = 1 + l.h.max(hk);
@@ -1069,12 +1469,12 @@ fn expr<'a>() -> P<'a, N> {
         // `${ expr }`
         let interp: P<'a, (N, Tspan)> = just(Token::DollarBrace)
             .ignore_then(expr.clone())
-            .then_ignore(close(Token::RBrace, "${", "}"))
+            .then_ignore(close(Token::RBrace))
             .map_with(|n, e| (n, e.span()))
             .boxed();
 
         // "…"
-        let string: P<'a, (Vec<StrPart>, u32)> = just(Token::StrOpen)
+        let string: P<'a, Vec<Piece>> = just(Token::StrOpen)
             .ignore_then(
                 choice((
                     select! { Token::StrLit(s) => Piece::Text(unescape(s), true) },
@@ -1083,12 +1483,11 @@ fn expr<'a>() -> P<'a, N> {
                 .repeated()
                 .collect::<Vec<_>>(),
             )
-            .then_ignore(close(Token::StrClose, "\"", "\""))
-            .map(finish_parts)
+            .then_ignore(close(Token::StrClose))
             .boxed();
 
         // ''…''
-        let ind_string: P<'a, (Vec<StrPart>, u32)> = just(Token::IndOpen)
+        let ind_string: P<'a, Vec<Piece>> = just(Token::IndOpen)
             .ignore_then(
                 choice((
                     select! { Token::IndLit(s) => Piece::Text(s.to_string(), true) },
@@ -1098,14 +1497,14 @@ fn expr<'a>() -> P<'a, N> {
                 .repeated()
                 .collect::<Vec<_>>(),
             )
-            .then_ignore(close(Token::IndClose, "''", "''"))
-            .map(strip_indentation)
+            .then_ignore(close(Token::IndClose))
             .boxed();
 
-        let str_node = |kind: fn(Vec<StrPart>) -> ExprKind| {
-            move |(parts, h): (Vec<StrPart>, u32), e: &mut MapExtra<'a, '_, I<'a>, Ex<'a>>| {
+        let str_node = |finish: fn(Vec<Piece>) -> (Vec<StrPart>, u32)| {
+            move |pieces: Vec<Piece>, e: &mut MapExtra<'a, '_, I<'a>, Ex<'a>>| {
                 let span = sp(e);
-                mk(e.state(), kind(parts), span, h + 1)
+                let (parts, h) = finish(pieces);
+                mk(e.state(), ExprKind::Str(parts), span, h + 1)
             }
         };
 
@@ -1131,34 +1530,27 @@ fn expr<'a>() -> P<'a, N> {
             .boxed();
 
         // Attribute keys and paths.
-        let attr_key: P<'a, (AttrKey, u32)> = choice((
-            ident.map_with(|s, e| (AttrKey::Ident(s.into(), sp(e)), 0)),
-            just(Token::OrKw).map_with(|_, e| (AttrKey::Ident("or".into(), sp(e)), 0)),
+        let attr_key: P<'a, PKey> = choice((
+            ident.map_with(|s, e| PKey::Ident(s.into(), sp(e))),
+            just(Token::OrKw).map_with(|_, e| PKey::Ident("or".into(), sp(e))),
             string
                 .clone()
-                .map_with(|(parts, h), e| (AttrKey::Str(parts, sp(e)), h)),
-            interp.clone().map_with(|(n, _), e| {
-                let h = n.h;
-                (AttrKey::Dynamic(bx(n), sp(e)), h)
-            }),
+                .map_with(|pieces, e| PKey::Str(pieces, sp(e))),
+            interp.clone().map_with(|(n, _), e| PKey::Dynamic(n, sp(e))),
         ))
         .labelled(LABEL_ATTR)
         .boxed();
-        let attrpath: P<'a, (Vec<AttrKey>, u32)> = attr_key
+        let attrpath: P<'a, Vec<PKey>> = attr_key
             .clone()
             .separated_by(just(Token::Dot))
             .at_least(1)
             .collect::<Vec<_>>()
-            .map(|keys| {
-                let h = keys.iter().map(|k| k.1).max().unwrap_or(0);
-                (keys.into_iter().map(|k| k.0).collect(), h)
-            })
             .boxed();
 
         // Bindings.
         let paren_expr = just(Token::LParen)
             .ignore_then(expr.clone())
-            .then_ignore(close(Token::RParen, "(", ")"));
+            .then_ignore(close(Token::RParen));
         let inherit = just(Token::Inherit)
             .ignore_then(paren_expr.clone().or_not())
             .then(attr_key.clone().repeated().collect::<Vec<_>>())
@@ -1166,8 +1558,8 @@ fn expr<'a>() -> P<'a, N> {
             .map_with(|(from, keys), e| {
                 let span = sp(e);
                 let mut names = Vec::new();
-                for (k, _) in keys {
-                    if k.static_name().is_some() && !matches!(k, AttrKey::Dynamic(..)) {
+                for k in keys {
+                    if !k.is_dynamic() {
                         names.push(k);
                     } else {
                         e.state().error(
@@ -1178,15 +1570,7 @@ fn expr<'a>() -> P<'a, N> {
                         );
                     }
                 }
-                let h = from.as_ref().map_or(0, |n: &N| n.h);
-                (
-                    Binding::Inherit {
-                        from: from.map(bx),
-                        names,
-                        span,
-                    },
-                    h,
-                )
+                PBinding::Inherit { from, names, span }
             });
         let attr_binding = attrpath
             .clone()
@@ -1196,46 +1580,40 @@ fn expr<'a>() -> P<'a, N> {
             )))
             .then(expr.clone())
             .then_ignore(semi())
-            .map_with(|(((path, hk), append), value), e| {
+            .map_with(|((path, append), value), e| {
                 let tspan = e.span();
                 let st = e.state();
                 let span = st.span(tspan);
                 let doc = st.doc_at(tspan.start);
-                let h = hk.max(value.h);
-                (
-                    Binding::Attr {
-                        path,
-                        value: value.e,
-                        append,
-                        doc,
-                        span,
-                    },
-                    h,
-                )
+                PBinding::Attr {
+                    path,
+                    value,
+                    append,
+                    doc,
+                    span,
+                }
             });
-        let binding: P<'a, Option<(Binding, u32)>> = choice((inherit, attr_binding))
+        let binding: P<'a, Option<PBinding>> = choice((inherit, attr_binding))
             .map(Some)
             .recover_with(via_parser(skip_binding()))
             .boxed();
-        let binds: P<'a, (Vec<Binding>, u32)> = binding
+        let binds: P<'a, Vec<PBinding>> = binding
             .repeated()
             .collect::<Vec<_>>()
-            .map(|bs| {
-                let h = bs.iter().flatten().map(|b| b.1).max().unwrap_or(0);
-                (bs.into_iter().flatten().map(|b| b.0).collect(), h)
-            })
+            .map(|bs| bs.into_iter().flatten().collect())
             .boxed();
         let braced_binds = just(Token::LBrace)
             .ignore_then(binds.clone())
-            .then_ignore(close(Token::RBrace, "{", "}"));
+            .then_ignore(close(Token::RBrace));
 
         let attrs_of = |rec: bool| {
             let prefix = if rec { Some(Token::Rec) } else { None };
             just(Token::Rec)
                 .or_not()
                 .then(braced_binds.clone())
-                .map_with(move |(_, (bindings, h)), e| {
+                .map_with(move |(_, list), e| {
                     let span = sp(e);
+                    let (bindings, h) = bindings(list);
                     mk(e.state(), ExprKind::Attrs { rec, bindings }, span, h + 1)
                 })
                 .recover_with(via_parser(skip_delimited(prefix, Token::LBrace)))
@@ -1250,9 +1628,10 @@ fn expr<'a>() -> P<'a, N> {
         // `let { …; body = …; }` is `(rec { … }).body`.
         let legacy_let_inner = just(Token::Let)
             .ignore_then(braced_binds.clone())
-            .map_with(|(bindings, h), e| {
+            .map_with(|list, e| {
                 let span = sp(e);
                 let st = e.state();
+                let (bindings, h) = bindings(list);
                 let set = mk(
                     st,
                     ExprKind::Attrs {
@@ -1288,13 +1667,13 @@ fn expr<'a>() -> P<'a, N> {
             recursive(|select: Recursive<dyn Parser<'a, I<'a>, N, Ex<'a>> + 'a>| {
                 let list_inner = just(Token::LBracket)
                     .ignore_then(select.clone().repeated().collect::<Vec<N>>())
-                    .then_ignore(close(Token::RBracket, "[", "]"))
+                    .then_ignore(close(Token::RBracket))
                     .map_with(|items, e| {
                         let span = sp(e);
                         let h = items.iter().map(|n| n.h).max().unwrap_or(0);
                         mk(
                             e.state(),
-                            ExprKind::List(items.into_iter().map(|n| n.e).collect()),
+                            ExprKind::List(items.into_iter().map(N::take).collect()),
                             span,
                             h + 1,
                         )
@@ -1324,11 +1703,11 @@ fn expr<'a>() -> P<'a, N> {
 
                 let simple: P<'a, N> = choice((
                     leaf,
-                    string.clone().map_with(str_node(ExprKind::Str)),
+                    string.clone().map_with(str_node(finish_parts)),
                     attrs.clone(),
                     list,
                     paren.clone(),
-                    ind_string.clone().map_with(str_node(ExprKind::Str)),
+                    ind_string.clone().map_with(str_node(strip_indentation)),
                     path_interp.clone(),
                     legacy_let.clone(),
                 ))
@@ -1349,7 +1728,8 @@ fn expr<'a>() -> P<'a, N> {
                         let st = e.state();
                         match tail {
                             Tail::None => base,
-                            Tail::Select(((path, hk), default)) => {
+                            Tail::Select((path, default)) => {
+                                let (path, hk) = keys(path);
                                 let h = 1 + base.h.max(hk).max(default.as_ref().map_or(0, |d| d.h));
                                 let kind = ExprKind::Select {
                                     expr: bx(base),
@@ -1460,7 +1840,7 @@ fn expr<'a>() -> P<'a, N> {
                 seen.push(PatField {
                     name: name.into(),
                     span: fspan,
-                    default: default.map(|d| d.e),
+                    default: default.map(N::take),
                 });
             }
             let at = at.map(|(name, tspan): (&str, Tspan)| {
@@ -1513,10 +1893,21 @@ fn expr<'a>() -> P<'a, N> {
                 )
             });
 
+        // `kw expr`; a missing `kw` is reported and assumed, so that an
+        // unfinished `let`/`if`/`assert`/`with` does not fail (and make
+        // every enclosing construct fail and retry).
+        let then_kw = |tok: Token<'static>| {
+            choice((
+                just(tok).ignore_then(expr.clone()),
+                missing_keyword(tok)
+                    .ignore_then(expr.clone().or(empty().map_with(|_, e| error_node(sp(e))))),
+            ))
+            .boxed()
+        };
+
         let assert = just(Token::Assert)
             .ignore_then(expr.clone())
-            .then_ignore(just(Token::Semi))
-            .then(expr.clone())
+            .then(then_kw(Token::Semi))
             .map_with(|(cond, body), e| {
                 let span = sp(e);
                 let h = 1 + cond.h.max(body.h);
@@ -1532,8 +1923,7 @@ fn expr<'a>() -> P<'a, N> {
             });
         let with = just(Token::With)
             .ignore_then(expr.clone())
-            .then_ignore(just(Token::Semi))
-            .then(expr.clone())
+            .then(then_kw(Token::Semi))
             .map_with(|(env, body), e| {
                 let span = sp(e);
                 let h = 1 + env.h.max(body.h);
@@ -1549,14 +1939,13 @@ fn expr<'a>() -> P<'a, N> {
             });
         let let_in = just(Token::Let)
             .ignore_then(binds.clone())
-            .then_ignore(just(Token::In))
-            .then(expr.clone())
-            .map_with(|((bindings, hb), body), e| {
+            .then(then_kw(Token::In))
+            .map_with(|(list, body): (Vec<PBinding>, N), e| {
                 let span = sp(e);
                 let st = e.state();
-                for b in &bindings {
-                    if let Binding::Attr { path, .. } = b
-                        && let Some(first @ AttrKey::Dynamic(..)) = path.first()
+                for b in list.iter() {
+                    if let PBinding::Attr { path, .. } = b
+                        && let Some(first @ PKey::Dynamic(..)) = path.first()
                     {
                         st.error(
                             codes::DYNAMIC_ATTR,
@@ -1566,6 +1955,7 @@ fn expr<'a>() -> P<'a, N> {
                         );
                     }
                 }
+                let (bindings, hb) = bindings(list);
                 let h = 1 + hb.max(body.h);
                 mk(
                     st,
@@ -1579,10 +1969,8 @@ fn expr<'a>() -> P<'a, N> {
             });
         let if_ = just(Token::If)
             .ignore_then(expr.clone())
-            .then_ignore(just(Token::Then))
-            .then(expr.clone())
-            .then_ignore(just(Token::Else))
-            .then(expr.clone())
+            .then(then_kw(Token::Then))
+            .then(then_kw(Token::Else))
             .map_with(|((cond, then), else_), e| {
                 let span = sp(e);
                 let h = 1 + cond.h.max(then.h).max(else_.h);
@@ -1599,17 +1987,24 @@ fn expr<'a>() -> P<'a, N> {
             });
 
         // The operator level first (most expressions are plain), behind a
-        // one-token check that none of the other forms starts here.
-        choice((
-            plain_expr_start().ignore_then(operators),
-            ident_lambda.boxed(),
-            pattern_lambda.boxed(),
-            let_in.boxed(),
-            if_.boxed(),
-            assert.boxed(),
-            with.boxed(),
-        ))
-        .labelled(LABEL_EXPR)
+        // one-token check that none of the other forms starts here. The
+        // failure memo makes a second attempt at a place where an
+        // expression already failed fail at once: recovery can retry inner
+        // positions, which is exponential in the nesting otherwise.
+        expr_memo(false)
+            .ignore_then(choice((
+                plain_expr_start().ignore_then(operators),
+                ident_lambda.boxed(),
+                pattern_lambda.boxed(),
+                let_in.boxed(),
+                if_.boxed(),
+                assert.boxed(),
+                with.boxed(),
+                expr_memo(true)
+                    .map(|()| error_node(Span::default()))
+                    .boxed(),
+            )))
+            .labelled(LABEL_EXPR)
     })
     .boxed()
 }
@@ -1617,7 +2012,7 @@ fn expr<'a>() -> P<'a, N> {
 #[derive(Clone)]
 enum Tail {
     None,
-    Select(((Vec<AttrKey>, u32), Option<N>)),
+    Select((Vec<PKey>, Option<N>)),
     OrVar(Tspan),
 }
 
@@ -1744,31 +2139,15 @@ fn convert_error(err: &PError, st: &PState) -> Option<Diagnostic> {
         named.retain(|n| n.1 != "`:`");
     }
     let file = &st.file;
-    let stray = |t: Token| -> Option<Diagnostic> {
-        let sym = match t {
-            Token::RParen => ")",
-            Token::RBracket => "]",
-            Token::RBrace => "}",
-            _ => return None,
-        };
-        if closer_expected == Some(t) || st.brackets.open_of.get(k).is_some_and(|o| *o != NONE) {
-            return None;
-        }
-        Some(
-            Diagnostic::error(codes::UNEXPECTED_CLOSER, format!("unexpected `{sym}`")).at(
-                file,
-                at,
-                "this closes nothing that is open here",
-            ),
-        )
-    };
-    if let Some(d) = found.and_then(stray) {
-        return Some(d);
-    }
     if found.is_none() && st.toks.is_empty() {
+        let label = if st.text.trim().is_empty() {
+            "the file is empty"
+        } else {
+            "the file has no expression"
+        };
         return Some(
             Diagnostic::error(codes::MISSING_EXPR, "expected an expression")
-                .at(file, at, "the file is empty")
+                .at(file, at, label)
                 .with_help("a dvm file holds one expression, for example `{ }`"),
         );
     }
@@ -1816,6 +2195,12 @@ fn convert_error(err: &PError, st: &PState) -> Option<Diagnostic> {
     };
     // Hints for common slips.
     if let Some(t) = found {
+        if expr && matches!(t, Token::If | Token::Let | Token::Assert | Token::With) {
+            let kw = st.tok_text(k);
+            d.help = Some(format!(
+                "`{kw}` cannot be an operand or an argument: put it in parentheses, `(…)`"
+            ));
+        }
         if is_binary_op(t) && closer_expected == Some(Token::RBracket) {
             d.help = Some("list elements are separated by spaces; put an operator expression in parentheses: `[ (a + b) ]`".into());
         }
