@@ -257,3 +257,19 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+/// The README's first command evaluates the language tour.
+#[test]
+fn readme_example_evaluates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = dvm_in(
+        root,
+        &["eval", "examples/language-tour", "--argstr", "env", "prod"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+    assert_eq!(v["replicas"], 3);
+    assert_eq!(v["summary"], "auth-api=8080, user-api=8081");
+    assert_eq!(v["services"]["user-api"]["env"]["LOG_LEVEL"], "debug");
+}

@@ -150,13 +150,23 @@ pub fn display_name(db: &dyn Db, file: SourceFile) -> FileName {
     display_path(file.path(db))
 }
 
+/// A path as the user would write it: relative to the working directory
+/// when that is short (below it, `.` for itself, or at most two `..` up),
+/// else absolute.
 pub fn display_path(path: &Path) -> FileName {
-    let shown = match std::env::current_dir() {
-        Ok(cwd) => match path.strip_prefix(&cwd) {
-            Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
-            _ => path.to_path_buf(),
-        },
-        Err(_) => path.to_path_buf(),
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| pathdiff::diff_paths(path, cwd))
+        .filter(|rel| {
+            rel.components()
+                .take_while(|c| matches!(c, std::path::Component::ParentDir))
+                .count()
+                <= 2
+        });
+    let shown = match relative {
+        Some(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+        Some(rel) => rel,
+        None => path.to_path_buf(),
     };
     // Virtual files (`<expr>`, `<arg x>`) show their bare name.
     match shown.file_name().and_then(|n| n.to_str()) {

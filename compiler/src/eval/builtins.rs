@@ -871,12 +871,15 @@ fn under_root(ev: &Evaluator<'_>, name: &str, path: &str) -> EResult<()> {
     }
     EvalError::new(
         codes::OUTSIDE_ROOT,
-        format!("`{name}` may only read files under the project root, not `{path}`"),
+        format!(
+            "`{name}` may only read files under the project root, not `{}`",
+            crate::db::display_path(Path::new(path))
+        ),
     )
     .label("outside the project root")
     .help(format!(
         "the project root is the entry file's directory, `{}`; copy what you need below it",
-        ev.root.display()
+        crate::db::display_path(&ev.root)
     ))
     .err()
 }
@@ -888,7 +891,7 @@ fn read_file(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     match file.contents(ev.db) {
         FileContents::Text(t) => Ok(Value::str(t)),
         other => {
-            let d = super::unreadable(&Rc::<str>::from(path.as_str()).to_string().into(), other);
+            let d = super::unreadable(&crate::db::display_path(Path::new(&path)), other);
             EvalError::new(d.code, d.message).err()
         }
     }
