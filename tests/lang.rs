@@ -3,6 +3,9 @@
 //! `parse-fail` case must fail with diagnostics whose rendering is a
 //! reviewed insta snapshot. Runs the real `dvm` binary, as a user would.
 
+mod common;
+
+use common::{Run, dvm_in};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -23,25 +26,8 @@ fn cases(prefix: &str) -> Vec<String> {
     names
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 fn dvm(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_dvm"))
-        .args(args)
-        .current_dir(corpus())
-        .env("NO_COLOR", "1")
-        .env_remove("DVM_PATH")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run dvm: {e}"));
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    dvm_in(&corpus(), args)
 }
 
 /// JSON equality where numbers compare by value (`1` equals `1.0`, as Nix
