@@ -5,6 +5,7 @@ pub const UNDEFINED_VARIABLE: &str = "E0101";
 pub const DUPLICATE_ATTRIBUTE: &str = "E0102";
 pub const DYNAMIC_IN_LET: &str = "E0103";
 pub const DYNAMIC_INHERIT: &str = "E0104";
+pub const KIND_UNSUPPORTED: &str = "E0105";
 pub const WITH_HIDES_NAMES: &str = "W0101";
 
 pub const CODES: &[CodeInfo] = &[
@@ -38,6 +39,19 @@ Build a record instead: `builtins.listToAttrs [ { name = name; value = 1; } ]`."
         explanation: "`inherit` takes plain names: `inherit a b;` or `inherit (set) a b;`.\n\n\
 Example:\n\n    { inherit ${x}; }\n\n\
 Write the attribute out instead: `{ ${x} = set.${x}; }`.",
+    },
+    CodeInfo {
+        code: KIND_UNSUPPORTED,
+        title: "kind declarations are not supported yet",
+        explanation: "`kind \"Name\" { … }` declares a new kind (language.md §3): a typed \
+object constructor whose fields are checked. dvm parses kind declarations, but \
+checking them needs the type checker, which is not there yet; rather than accept a \
+kind that checks nothing, dvm reports this error where the kind is declared.\n\n\
+Example:\n\n    FeatureFlag = kind \"FeatureFlag\" { enabled : Bool, rollout : Int ? 100 };\n\n\
+Fix, for now: use a plain function with defaults, which gives the same shape \
+without the checks:\n\n    FeatureFlag = { enabled, rollout ? 100 }: { inherit enabled rollout; };\n\n\
+Type annotations (`port : Int = 8080;`) and `type` declarations are accepted \
+and not checked yet.",
     },
     CodeInfo {
         code: WITH_HIDES_NAMES,

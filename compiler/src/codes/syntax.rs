@@ -19,6 +19,10 @@ pub const TOO_DEEP: &str = "E0013";
 pub const DUPLICATE_FORMAL: &str = "E0014";
 pub const DYNAMIC_ATTR: &str = "E0015";
 pub const CHAINED_COMPARISON: &str = "E0016";
+pub const EXPECTED_TYPE: &str = "E0017";
+pub const NOT_PLAIN_STRING: &str = "E0018";
+pub const DUPLICATE_FIELD: &str = "E0019";
+pub const RECORD_TYPE_ENTRY: &str = "E0020";
 
 pub const CODES: &[CodeInfo] = &[
     CodeInfo {
@@ -278,5 +282,81 @@ Fix: combine two comparisons with `&&`, or add parentheses if you meant
 to compare a boolean.
 
     if 0 < port && port < 65536 then port else 80",
+    },
+    CodeInfo {
+        code: EXPECTED_TYPE,
+        title: "expected a type",
+        explanation: "\
+A type is required here, after `:` in an annotation (`port : Int = 8080;`,
+`{ name : String }: …`), after `=` in `type Name = …;`, or inside another
+type, but what follows is not one. A type is a name (`Int`, `String`,
+`Workspace`, an alias such as `Port`), a string (`\"tcp\"`), a list `[T]`,
+a record `{ a : T, b ? : T, c : T ? default, ... : T }`, a union `T | U`,
+a function `T -> U`, an application `Template Workspace`, or `(T)`.
+dvm skips the broken type and goes on with the rest of the binding.
+
+Example of the mistake:
+
+    let port : = 8080; in port
+
+Fix: write the type, or drop the annotation (types are optional).
+
+    let port : Int = 8080; in port",
+    },
+    CodeInfo {
+        code: NOT_PLAIN_STRING,
+        title: "interpolation not allowed here",
+        explanation: "\
+Types are read before anything is evaluated, so a string that is part of
+a type cannot contain `${…}`: the name of a kind (`kind \"Name\" { … }`),
+a string-literal type (`\"tcp\" | \"udp\"`) and a quoted field name in a
+record type must be written out.
+
+Example of the mistake:
+
+    kind \"${prefix}Flag\" { enabled : Bool }
+
+Fix: write the text out.
+
+    kind \"FeatureFlag\" { enabled : Bool }",
+    },
+    CodeInfo {
+        code: DUPLICATE_FIELD,
+        title: "field declared twice in a record type",
+        explanation: "\
+A record type (the braces of `kind \"Name\" { … }`, or `{ a : T, … }` in an
+annotation) names the same field twice. Each field has one type; the
+second declaration is ignored.
+
+Example of the mistake:
+
+    kind \"FeatureFlag\" { enabled : Bool, rollout : Int, enabled : String }
+
+Fix: keep one declaration per field.
+
+    kind \"FeatureFlag\" { enabled : Bool, rollout : Int }",
+    },
+    CodeInfo {
+        code: RECORD_TYPE_ENTRY,
+        title: "malformed entry in a record type",
+        explanation: "\
+An entry of a record type has one of these forms, separated by `,`:
+
+    a : T          required field
+    b ? : T        optional field (may be absent)
+    c : T ? e      field with a default (`e` when absent)
+    ... : T        every other attribute has type `T` (last entry only)
+
+This error is reported for an entry that mixes them: a field marked both
+optional and defaulted (`b ? : T ? e`), a `...` without its type, a second
+`...`, or a field after `...`.
+
+Example of the mistake:
+
+    { name : String, ..., port : Int }
+
+Fix: give `...` its type and put it last.
+
+    { name : String, port : Int, ... : Any }",
     },
 ];

@@ -25,6 +25,8 @@ pub struct EvalError {
     pub trace: Vec<(String, usize)>,
     /// Trace lines left out (deep recursion).
     pub elided: usize,
+    /// Further errors of the same kind folded into this one.
+    pub elided_like: usize,
     /// Label text for the primary span when it is set later.
     pub label: String,
 }
@@ -47,6 +49,7 @@ impl EvalError {
             silent: false,
             trace: Vec::new(),
             elided: 0,
+            elided_like: 0,
             label: String::new(),
         }
     }
@@ -93,6 +96,11 @@ impl EvalError {
             .collect();
         if self.elided > 0 {
             d.notes.push(format!("… and {} more calls", self.elided));
+        }
+        match self.elided_like {
+            0 => {}
+            1 => d.notes.push("1 more value fails the same way".to_string()),
+            n => d.notes.push(format!("{n} more values fail the same way")),
         }
         d
     }

@@ -63,7 +63,7 @@ pub struct Evaluator<'db> {
     /// The value of each imported file, forced at most once.
     imports: FxHashMap<SourceFile, Thunk>,
     /// Files whose top-level value is being computed, for cycle reports.
-    importing: Vec<(SourceFile, Option<(FileName, Span)>)>,
+    importing: Vec<SourceFile>,
 
     depth: usize,
     /// Thunks of `let`/`rec` frames (they form `Rc` cycles with their
@@ -323,7 +323,7 @@ impl<'db> Evaluator<'db> {
     pub fn import_file(&mut self, file: SourceFile, entry: bool) -> EResult<Thunk> {
         if let Some(t) = self.imports.get(&file) {
             let t = t.clone();
-            if let Some(pos) = self.importing.iter().position(|(f, _)| *f == file) {
+            if let Some(pos) = self.importing.iter().position(|f| *f == file) {
                 return Err(self.import_cycle(pos));
             }
             return Ok(t);
@@ -342,7 +342,7 @@ impl<'db> Evaluator<'db> {
         let thunk = Thunk::new(root, env);
         self.imports.insert(file, thunk.clone());
         // Force the top level now, tracking the import chain for cycles.
-        self.importing.push((file, None));
+        self.importing.push(file);
         let res = self.force(&thunk);
         self.importing.pop();
         res?;
@@ -352,7 +352,7 @@ impl<'db> Evaluator<'db> {
     fn import_cycle(&self, pos: usize) -> Error {
         let files: Vec<String> = self.importing[pos..]
             .iter()
-            .map(|(f, _)| db::display_name(self.db, *f).to_string())
+            .map(|f| db::display_name(self.db, *f).to_string())
             .collect();
         let mut chain = files.join(" → ");
         chain.push_str(" → ");
@@ -1074,15 +1074,6 @@ impl<'db> Evaluator<'db> {
             .label("this is called as a function")
             .err(),
         }
-    }
-
-    /// Calls with several arguments.
-    pub fn call(&mut self, func: &Value, args: &[Value]) -> EResult<Value> {
-        let mut f = func.clone();
-        for a in args {
-            f = self.apply(f, Thunk::Ready(a.clone()))?;
-        }
-        Ok(f)
     }
 
     fn call_lambda(&mut self, c: &Closure, arg: Thunk) -> EResult<Value> {

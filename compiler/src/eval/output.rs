@@ -53,9 +53,22 @@ impl Errors {
     fn record(&mut self, e: Error) {
         self.failures += 1;
         let same = |x: &Error| x.code == e.code && x.primary == e.primary && x.message == e.message;
-        if !self.found.iter().any(same) {
-            self.found.push(e);
+        if self.found.iter().any(same) {
+            return;
         }
+        // Errors with no location of their own (a builtin in the output)
+        // are folded into the first of their code: one line, with a count.
+        if e.primary.is_none()
+            && let Some(first) = self
+                .found
+                .iter_mut()
+                .find(|x| x.code == e.code && x.primary.is_none())
+        {
+            let first = std::rc::Rc::make_mut(first);
+            first.elided_like += 1;
+            return;
+        }
+        self.found.push(e);
     }
     fn full(&self) -> bool {
         self.found.len() >= self.max || self.failures >= self.max * 4

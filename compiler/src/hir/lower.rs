@@ -10,6 +10,12 @@
 //! Scopes mirror the frames the evaluator will build, one to one: the
 //! file's top level, each `let`, `rec { … }`, lambda and `with`. `inherit x;`
 //! inside a `let` or `rec` looks `x` up *outside* that scope, as in Nix.
+//!
+//! Types are not checked yet, so lowering ignores them: an annotated
+//! binding or pattern field lowers as an unannotated one, a `type`
+//! declaration lowers to nothing (it is neither an attribute nor a
+//! variable), and a `kind` declaration is error E0105 rather than a kind
+//! that checks nothing.
 
 use super::*;
 use crate::codes::names as codes;
@@ -213,6 +219,29 @@ impl LowerCtx {
             }
             ExprKind::List(items) => Ir::List(items.iter().map(|i| self.expr(i, None)).collect()),
             ExprKind::Lambda { param, body } => return self.lambda(e, param, body, name_hint),
+            ExprKind::Kind {
+                name, name_span, ..
+            } => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::KIND_UNSUPPORTED,
+                        "kind declarations are not supported yet",
+                    )
+                    .at(
+                        &self.file,
+                        Span {
+                            start: span.start,
+                            end: name_span.end,
+                        },
+                        format!("kind `{name}` is declared here"),
+                    )
+                    .with_help(
+                        "the type checker will add kinds; until then, use a function with \
+                         defaults, `{ a, b ? 1 }: { inherit a b; }`",
+                    ),
+                );
+                Ir::Error
+            }
         };
         self.alloc(ir, span)
     }
@@ -340,6 +369,9 @@ impl LowerCtx {
                     }
                     self.insert_path(&mut acc, path, value, *append);
                 }
+                // Types are not checked yet: an alias is neither an
+                // attribute nor a variable, so it lowers to nothing.
+                Binding::TypeDecl { .. } => {}
                 Binding::Inherit { from, names, .. } => {
                     for key in names {
                         let Some(name) = key.static_name() else {

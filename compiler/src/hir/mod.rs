@@ -16,6 +16,8 @@
 //! [`SourceMap`]. This module knows nothing of values or evaluation.
 
 pub mod lower;
+#[cfg(test)]
+mod tests;
 
 use crate::diag::Diagnostic;
 use crate::intern::Sym;

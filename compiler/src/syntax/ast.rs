@@ -1,10 +1,13 @@
 //! The syntax tree: what the parser produces and what lowering consumes.
 //!
-//! Owns the shape of every expression form of `language.md` §1–§2, each node
-//! with the byte span it was parsed from. It knows nothing of salsa, names,
-//! types or evaluation. A node the parser could not make sense of is
-//! [`ExprKind::Error`]; its diagnostic is already in the parse result, so
-//! later stages skip it silently.
+//! Owns the shape of every expression form of `language.md` §1–§2 and of
+//! the type syntax of §3 ([`TypeExpr`], annotations, `type` declarations,
+//! `kind` declarations), each node with the byte span it was parsed from.
+//! It knows nothing of salsa, names, the meaning of types or evaluation: a
+//! type here is only what was written (`Port`, `Workspace` and `Int` are all
+//! just names). A node the parser could not make sense of is
+//! [`ExprKind::Error`] (or [`TypeExpr::Error`]); its diagnostic is already
+//! in the parse result, so later stages skip it silently.
 
 use std::fmt;
 
@@ -119,6 +122,15 @@ pub enum ExprKind {
         param: Param,
         body: Box<Expr>,
     },
+    /// `kind "FeatureFlag" { enabled : Bool, rollout : Int ? 100 }`: a new
+    /// kind; `fields` is the record type between the braces (or
+    /// [`TypeExpr::Error`]).
+    Kind {
+        name: Name,
+        /// The span of the string literal, quotes included.
+        name_span: Span,
+        fields: TypeExpr,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -222,9 +234,11 @@ impl AttrKey {
 /// A binding in a `let`, a record or a `rec` record.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Binding {
-    /// `a.b.c = e;` (or `a.b += e;` when `append`).
+    /// `a.b.c = e;` (or `a.b += e;` when `append`); `a.b : T = e;` when
+    /// annotated.
     Attr {
         path: Vec<AttrKey>,
+        ty: Option<TypeExpr>,
         value: Expr,
         append: bool,
         /// The `## …` lines directly above, without the `## ` prefixes.
@@ -237,12 +251,24 @@ pub enum Binding {
         names: Vec<AttrKey>,
         span: Span,
     },
+    /// `type Port = Int;`: a type alias, neither an attribute nor a
+    /// variable (`type` is a keyword only in this position).
+    TypeDecl {
+        name: Name,
+        name_span: Span,
+        ty: TypeExpr,
+        /// The `## …` lines directly above, as for [`Binding::Attr`].
+        doc: Option<String>,
+        span: Span,
+    },
 }
 
 impl Binding {
     pub fn span(&self) -> Span {
         match self {
-            Binding::Attr { span, .. } | Binding::Inherit { span, .. } => *span,
+            Binding::Attr { span, .. }
+            | Binding::Inherit { span, .. }
+            | Binding::TypeDecl { span, .. } => *span,
         }
     }
 }
@@ -260,11 +286,82 @@ pub enum Param {
     },
 }
 
+/// One field of a lambda pattern: `name`, `name ? e`, `name : T ? e`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatField {
     pub name: Name,
     pub span: Span,
+    pub ty: Option<TypeExpr>,
     pub default: Option<Expr>,
+}
+
+/// A type as written (`language.md` §3). Loosest to tightest: `T -> U`
+/// (right-associative), `T | U`, application `Template K`
+/// (left-associative), then the atoms.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeExpr {
+    /// Placeholder for a type that failed to parse (its diagnostic exists).
+    Error(Span),
+    /// `Int`, `Workspace`, `Port`: base types, kinds and aliases alike.
+    Name(Name, Span),
+    /// `"tcp"`: a string-literal member of an enum (`"tcp" | "udp"`).
+    Literal(Name, Span),
+    /// `[T]`
+    List(Box<TypeExpr>, Span),
+    /// `{ a : T, b ? : T, c : T ? e, ... : T }`; `{ ... : T }` alone is a map.
+    Record {
+        fields: Vec<TypeField>,
+        /// `... : T`: the type of every attribute not named in `fields`.
+        rest: Option<Box<TypeExpr>>,
+        span: Span,
+    },
+    /// `T | U | V`: two or more members, flattened (parentheses keep a
+    /// nested union as a member).
+    Union(Vec<TypeExpr>, Span),
+    /// `T -> U`
+    Function {
+        param: Box<TypeExpr>,
+        result: Box<TypeExpr>,
+        span: Span,
+    },
+    /// `Template Workspace`: type-level application.
+    Apply {
+        func: Box<TypeExpr>,
+        arg: Box<TypeExpr>,
+        span: Span,
+    },
+    /// `(T)`, kept so that a formatter can print what was written.
+    Paren(Box<TypeExpr>, Span),
+}
+
+impl TypeExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Error(s)
+            | TypeExpr::Name(_, s)
+            | TypeExpr::Literal(_, s)
+            | TypeExpr::List(_, s)
+            | TypeExpr::Record { span: s, .. }
+            | TypeExpr::Union(_, s)
+            | TypeExpr::Function { span: s, .. }
+            | TypeExpr::Apply { span: s, .. }
+            | TypeExpr::Paren(_, s) => *s,
+        }
+    }
+}
+
+/// One named field of a record type: `a : T`, `b ? : T` (optional) or
+/// `c : T ? e` (with a default, evaluated where the record is checked).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeField {
+    pub name: Name,
+    pub name_span: Span,
+    pub optional: bool,
+    pub ty: TypeExpr,
+    pub default: Option<Expr>,
+    /// The `## …` lines directly above the field.
+    pub doc: Option<String>,
+    pub span: Span,
 }
 
 /// The result of parsing one file: always a tree (possibly with `Error`

@@ -104,6 +104,8 @@ pub enum Token<'s> {
     AndAnd,
     OrOr,
     Impl,
+    /// `|`, only in types (`"tcp" | "udp"`).
+    Pipe,
     Assign,
     PlusAssign,
     Colon,
@@ -202,6 +204,8 @@ enum Raw {
     Gt,
     #[token("&")]
     Amp,
+    #[token("|")]
+    Pipe,
     #[token("=")]
     Assign,
     #[token(":")]
@@ -477,6 +481,7 @@ impl<'s> Lexer<'s, '_> {
                 Raw::Lt => Token::Lt,
                 Raw::Gt => Token::Gt,
                 Raw::Amp => Token::Amp,
+                Raw::Pipe => Token::Pipe,
                 Raw::Assign => Token::Assign,
                 Raw::Colon => Token::Colon,
                 Raw::Semi => Token::Semi,

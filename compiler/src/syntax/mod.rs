@@ -14,7 +14,7 @@ pub mod lexer;
 pub mod parser;
 
 #[cfg(test)]
-mod test_print;
+pub(crate) mod test_print;
 #[cfg(test)]
 mod tests;
 

@@ -1,9 +1,10 @@
 //! The parser: tokens → [`crate::syntax::ast::Expr`], with error recovery.
 //!
-//! Owns Nix's grammar and precedence (plus dvm's `&` and `+=`), the
-//! decoding of string literals (escapes, indentation stripping) and the
-//! wording of syntax errors. It knows nothing of names, types or
-//! evaluation, and never looks at the text except through token spans.
+//! Owns Nix's grammar and precedence (plus dvm's `&`, `+=` and type
+//! syntax), the decoding of string literals (escapes, indentation
+//! stripping) and the wording of syntax errors. It knows nothing of names,
+//! what types mean, or evaluation, and never looks at the text except
+//! through token spans.
 //!
 //! # Shape
 //!
@@ -16,7 +17,26 @@
 //! app    = select select*                (an argument never starts a binding `a =`)
 //! select = simple (. path (or select)?)? | simple `or`   (`or` as a variable, as Nix)
 //! simple = ident | number | string | path | (expr) | [select*] | {binds} | rec {binds} | let {binds}
+//!        | kind "Name" {record}
+//! binds  = (inherit … ; | type Name = type ; | path (: type)? (= | +=) expr ;)*
 //! ```
+//!
+//! Types (`language.md` §3), loosest to tightest; a pattern field is
+//! `name (: type)? (? expr)?`:
+//!
+//! ```text
+//! type   = union (-> union)*             right-associative: A -> B -> C is A -> (B -> C)
+//! union  = tapp (| tapp)*                A | B -> C is (A | B) -> C
+//! tapp   = atom atom*                    left-associative: Template K | Null is (Template K) | Null
+//! atom   = Name | "lit" | [type] | (type) | {record}
+//! record = (name : type (? expr)? | name ? : type | ... : type),*  (trailing `,` allowed)
+//! ```
+//!
+//! `type` and `kind` are keywords only where they start a declaration:
+//! `type` followed by a name in a binding list ([`type_decl_guard`]), and
+//! `kind` followed by a plain string and `{` ([`kind_guard`]); elsewhere
+//! they are identifiers, so `{ type = "x"; }.type` and `kind x` mean what
+//! they mean in Nix.
 //!
 //! The operator level is parsed as a flat sequence and folded by operator
 //! precedence with explicit stacks ([`operators`]) rather than by chumsky's
@@ -44,6 +64,12 @@
 //!   is reported and assumed, so an unfinished construct does not make
 //!   every enclosing one fail and retry; a failure memo ([`expr_memo`])
 //!   stops any remaining retries from going exponential.
+//! - *Types*: a type that does not parse where one is required (after `:`
+//!   or `type T =`) becomes `Error` up to the token that ends it
+//!   ([`skip_type`]), so the binding keeps its value; a missing type after
+//!   `|` or `->` is reported and assumed; a broken entry of a record type
+//!   is skipped to its `,`, and a missing `,` between entries is reported
+//!   and assumed ([`field_sep`]).
 //! - *Top level*: trailing junk or an unparseable file is reported with
 //!   chumsky's furthest error.
 //!
@@ -59,9 +85,10 @@
 //!
 //! # Depth
 //!
-//! Every node carries its height while it is built ([`N`]); a node higher
-//! than [`MAX_DEPTH`] becomes `Error` ("expression nested too deeply"), so no
-//! tree built here is deeper than that. A dropped `N` is taken apart without
+//! Every node carries its height while it is built ([`N`], and [`Ty`] for
+//! types, whose heights count in the expressions that hold them); a node
+//! higher than [`MAX_DEPTH`] becomes `Error` ("expression nested too
+//! deeply"), so no tree built here is deeper than that. A dropped `N` is taken apart without
 //! recursion ([`dismantle`]), since chumsky may drop abandoned outputs deep
 //! in the parse where little stack is left. The parse itself recurses
 //! through chumsky's `stacker` support.
@@ -541,19 +568,31 @@ impl Drop for N {
     }
 }
 
+/// A subtree being taken apart by [`dismantle`].
+enum Node {
+    E(Expr),
+    T(TypeExpr),
+}
+
 /// Drops a tree of any depth without recursion.
 fn dismantle(e: Expr) {
-    let mut stack = vec![e];
-    let mut keys = |path: Vec<AttrKey>, stack: &mut Vec<Expr>| {
-        for k in path {
-            match k {
-                AttrKey::Str(parts, _) => parts_into(parts, stack),
-                AttrKey::Dynamic(e, _) => stack.push(*e),
-                AttrKey::Ident(..) => {}
+    dismantle_nodes(vec![Node::E(e)]);
+}
+
+/// Drops a type of any depth without recursion.
+fn dismantle_type(t: TypeExpr) {
+    dismantle_nodes(vec![Node::T(t)]);
+}
+
+fn dismantle_nodes(mut stack: Vec<Node>) {
+    while let Some(node) = stack.pop() {
+        let mut e = match node {
+            Node::E(e) => e,
+            Node::T(t) => {
+                type_into(t, &mut stack);
+                continue;
             }
-        }
-    };
-    while let Some(mut e) = stack.pop() {
+        };
         match std::mem::replace(&mut e.kind, ExprKind::Error) {
             ExprKind::Str(parts) | ExprKind::Path(parts) => parts_into(parts, &mut stack),
             ExprKind::Select {
@@ -561,67 +600,107 @@ fn dismantle(e: Expr) {
                 path,
                 default,
             } => {
-                stack.push(*expr);
-                keys(path, &mut stack);
-                stack.extend(default.map(|d| *d));
+                stack.push(Node::E(*expr));
+                keys_into(path, &mut stack);
+                stack.extend(default.map(|d| Node::E(*d)));
             }
             ExprKind::HasAttr { expr, path } => {
-                stack.push(*expr);
-                keys(path, &mut stack);
+                stack.push(Node::E(*expr));
+                keys_into(path, &mut stack);
             }
             ExprKind::Apply { func: a, arg: b }
             | ExprKind::Binary { lhs: a, rhs: b, .. }
             | ExprKind::Assert { cond: a, body: b }
             | ExprKind::With { env: a, body: b } => {
-                stack.push(*a);
-                stack.push(*b);
+                stack.push(Node::E(*a));
+                stack.push(Node::E(*b));
             }
-            ExprKind::Unary { expr, .. } => stack.push(*expr),
+            ExprKind::Unary { expr, .. } => stack.push(Node::E(*expr)),
             ExprKind::If { cond, then, else_ } => {
-                stack.push(*cond);
-                stack.push(*then);
-                stack.push(*else_);
+                stack.push(Node::E(*cond));
+                stack.push(Node::E(*then));
+                stack.push(Node::E(*else_));
             }
             ExprKind::Let { bindings, body } => {
-                stack.push(*body);
-                bindings_into(bindings, &mut stack, &mut keys);
+                stack.push(Node::E(*body));
+                bindings_into(bindings, &mut stack);
             }
-            ExprKind::Attrs { bindings, .. } => bindings_into(bindings, &mut stack, &mut keys),
-            ExprKind::List(items) => stack.extend(items),
+            ExprKind::Attrs { bindings, .. } => bindings_into(bindings, &mut stack),
+            ExprKind::List(items) => stack.extend(items.into_iter().map(Node::E)),
             ExprKind::Lambda { param, body } => {
-                stack.push(*body);
+                stack.push(Node::E(*body));
                 if let Param::Pattern { fields, .. } = param {
-                    stack.extend(fields.into_iter().filter_map(|f| f.default));
+                    for f in fields {
+                        stack.extend(f.ty.map(Node::T));
+                        stack.extend(f.default.map(Node::E));
+                    }
                 }
             }
+            ExprKind::Kind { fields, .. } => stack.push(Node::T(fields)),
             _ => {}
         }
     }
 }
 
-fn parts_into(parts: Vec<StrPart>, stack: &mut Vec<Expr>) {
+fn type_into(t: TypeExpr, stack: &mut Vec<Node>) {
+    match t {
+        TypeExpr::List(t, _) | TypeExpr::Paren(t, _) => stack.push(Node::T(*t)),
+        TypeExpr::Record { fields, rest, .. } => {
+            for f in fields {
+                stack.push(Node::T(f.ty));
+                stack.extend(f.default.map(Node::E));
+            }
+            stack.extend(rest.map(|r| Node::T(*r)));
+        }
+        TypeExpr::Union(members, _) => stack.extend(members.into_iter().map(Node::T)),
+        TypeExpr::Function {
+            param: a,
+            result: b,
+            ..
+        }
+        | TypeExpr::Apply {
+            func: a, arg: b, ..
+        } => {
+            stack.push(Node::T(*a));
+            stack.push(Node::T(*b));
+        }
+        TypeExpr::Error(_) | TypeExpr::Name(..) | TypeExpr::Literal(..) => {}
+    }
+}
+
+fn parts_into(parts: Vec<StrPart>, stack: &mut Vec<Node>) {
     for p in parts {
         if let StrPart::Interp(e) = p {
-            stack.push(e);
+            stack.push(Node::E(e));
         }
     }
 }
 
-fn bindings_into(
-    bindings: Vec<Binding>,
-    stack: &mut Vec<Expr>,
-    keys: &mut impl FnMut(Vec<AttrKey>, &mut Vec<Expr>),
-) {
+fn keys_into(path: Vec<AttrKey>, stack: &mut Vec<Node>) {
+    for k in path {
+        match k {
+            AttrKey::Str(parts, _) => parts_into(parts, stack),
+            AttrKey::Dynamic(e, _) => stack.push(Node::E(*e)),
+            AttrKey::Ident(..) => {}
+        }
+    }
+}
+
+fn bindings_into(bindings: Vec<Binding>, stack: &mut Vec<Node>) {
     for b in bindings {
         match b {
-            Binding::Attr { path, value, .. } => {
-                stack.push(value);
-                keys(path, stack);
+            Binding::Attr {
+                path, ty, value, ..
+            } => {
+                stack.push(Node::E(value));
+                stack.extend(ty.map(Node::T));
+                keys_into(path, stack);
             }
             Binding::Inherit { from, names, .. } => {
-                stack.extend(from.map(|f| *f));
-                keys(names, stack);
+                stack.extend(from.map(|f| Node::E(*f)));
+                keys_into(names, stack);
             }
+            Binding::TypeDecl { ty, .. } => stack.push(Node::T(ty)),
         }
     }
 }
@@ -659,6 +738,68 @@ fn error_node(span: Span) -> N {
         },
         h: 1,
     }
+}
+
+/// A type under construction: the type and its height (see [`N`]).
+#[derive(Clone, Debug)]
+struct Ty {
+    t: TypeExpr,
+    h: u32,
+}
+
+impl Ty {
+    fn take(mut self) -> TypeExpr {
+        self.h = 0;
+        std::mem::replace(&mut self.t, TypeExpr::Error(Span::default()))
+    }
+    fn span(&self) -> Span {
+        self.t.span()
+    }
+}
+
+impl Drop for Ty {
+    fn drop(&mut self) {
+        if self.h > 32 {
+            let t = std::mem::replace(&mut self.t, TypeExpr::Error(Span::default()));
+            dismantle_type(t);
+        }
+    }
+}
+
+/// Builds a type of height `h`, or `Error` when it is too deep.
+fn mk_ty(st: &mut PState, t: TypeExpr, h: u32) -> Ty {
+    if h > MAX_DEPTH {
+        let span = t.span();
+        dismantle_type(t);
+        st.error(
+            codes::TOO_DEEP,
+            "type nested too deeply",
+            span,
+            format!("more than {MAX_DEPTH} levels of nesting"),
+        )
+        .help = Some("split it into named types with `type Name = …;`".into());
+        return Ty {
+            t: TypeExpr::Error(span),
+            h: 1,
+        };
+    }
+    Ty { t, h }
+}
+
+fn bx_ty(t: Ty) -> Box<TypeExpr> {
+    Box::new(t.take())
+}
+
+/// A field of a record type while parsing (see [`N`] on why not
+/// [`TypeField`]); `rest` for `... : T`.
+#[derive(Clone, Debug)]
+struct PField {
+    name: Option<(Name, Span)>,
+    optional: bool,
+    ty: Ty,
+    default: Option<N>,
+    doc: Option<String>,
+    span: Span,
 }
 
 /// The byte span of what a `map_with` closure matched.
@@ -720,6 +861,7 @@ fn keys(path: Vec<PKey>) -> (Vec<AttrKey>, u32) {
 enum PBinding {
     Attr {
         path: Vec<PKey>,
+        ty: Option<Ty>,
         value: N,
         append: bool,
         doc: Option<String>,
@@ -728,6 +870,13 @@ enum PBinding {
     Inherit {
         from: Option<N>,
         names: Vec<PKey>,
+        span: Span,
+    },
+    TypeDecl {
+        name: Name,
+        name_span: Span,
+        ty: Ty,
+        doc: Option<String>,
         span: Span,
     },
 }
@@ -740,15 +889,17 @@ fn bindings(list: Vec<PBinding>) -> (Vec<Binding>, u32) {
         .map(|b| match b {
             PBinding::Attr {
                 path,
+                ty,
                 value,
                 append,
                 doc,
                 span,
             } => {
                 let (path, hk) = keys(path);
-                h = h.max(hk).max(value.h);
+                h = h.max(hk).max(value.h).max(ty.as_ref().map_or(0, |t| t.h));
                 Binding::Attr {
                     path,
+                    ty: ty.map(Ty::take),
                     value: value.take(),
                     append,
                     doc,
@@ -764,9 +915,88 @@ fn bindings(list: Vec<PBinding>) -> (Vec<Binding>, u32) {
                     span,
                 }
             }
+            PBinding::TypeDecl {
+                name,
+                name_span,
+                ty,
+                doc,
+                span,
+            } => {
+                h = h.max(ty.h);
+                Binding::TypeDecl {
+                    name,
+                    name_span,
+                    ty: ty.take(),
+                    doc,
+                    span,
+                }
+            }
         })
         .collect();
     (out, h)
+}
+
+/// Finishes a record type from its entries: reports a field declared
+/// twice (the second is dropped) and a `... : T` that is not the one last
+/// entry.
+fn record_type(st: &mut PState, entries: Vec<PField>, span: Span) -> Ty {
+    let mut fields: Vec<TypeField> = Vec::new();
+    let mut seen: rustc_hash::FxHashMap<Name, Span> = Default::default();
+    let mut rest: Option<Box<TypeExpr>> = None;
+    let mut rest_span: Option<Span> = None;
+    let mut h = 0;
+    for f in entries {
+        let Some((name, name_span)) = f.name else {
+            if let Some(prev) = rest_span {
+                let d = Diagnostic::error(
+                    codes::RECORD_TYPE_ENTRY,
+                    "a record type has only one `... : T`",
+                )
+                .at(&st.file, f.span, "a second `...` entry")
+                .with_label(&st.file, prev, "the first one")
+                .with_help("give the other attributes one type, for example a union `... : A | B`");
+                st.diags.push(d);
+            } else {
+                h = h.max(f.ty.h);
+                rest_span = Some(f.span);
+                rest = Some(bx_ty(f.ty));
+            }
+            continue;
+        };
+        if let Some(prev) = rest_span {
+            let d = Diagnostic::error(
+                codes::RECORD_TYPE_ENTRY,
+                "`... : T` must be the last entry of a record type",
+            )
+            .at(&st.file, name_span, "a field after `...`")
+            .with_label(&st.file, prev, "`...` is here")
+            .with_help("move `... : T` to the end of the record type");
+            st.diags.push(d);
+        }
+        if let Some(&prev) = seen.get(&name) {
+            let d = Diagnostic::error(
+                codes::DUPLICATE_FIELD,
+                format!("field `{name}` is declared twice in this record type"),
+            )
+            .at(&st.file, name_span, "declared again here")
+            .with_label(&st.file, prev, "first declared here")
+            .with_help("remove one of the declarations");
+            st.diags.push(d);
+            continue;
+        }
+        seen.insert(name.clone(), name_span);
+        h = h.max(f.ty.h).max(f.default.as_ref().map_or(0, |d| d.h));
+        fields.push(TypeField {
+            name,
+            name_span,
+            optional: f.optional,
+            ty: f.ty.take(),
+            default: f.default.map(N::take),
+            doc: f.doc,
+            span: f.span,
+        });
+    }
+    mk_ty(st, TypeExpr::Record { fields, rest, span }, h + 1)
 }
 
 // ---------------------------------------------------------------------------
@@ -971,6 +1201,22 @@ fn skip_delimited<'a>(
     prefix: Option<Token<'static>>,
     open: Token<'static>,
 ) -> impl Parser<'a, I<'a>, N, Ex<'a>> + Clone {
+    skip_delimited_span(prefix, open).map(error_node)
+}
+
+/// [`skip_delimited`] for a type: `[…]`, `(…)`, `{…}` become `Error`.
+fn skip_delimited_ty<'a>(open: Token<'static>) -> impl Parser<'a, I<'a>, Ty, Ex<'a>> + Clone {
+    skip_delimited_span(None, open).map(|span| Ty {
+        t: TypeExpr::Error(span),
+        h: 1,
+    })
+}
+
+/// The span [`skip_delimited`] skips.
+fn skip_delimited_span<'a>(
+    prefix: Option<Token<'static>>,
+    open: Token<'static>,
+) -> impl Parser<'a, I<'a>, Span, Ex<'a>> + Clone {
     custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
         let start = cursor_index(inp);
         let st = inp.state();
@@ -992,8 +1238,241 @@ fn skip_delimited<'a>(
         for _ in start..end {
             inp.skip();
         }
-        Ok(error_node(span))
+        Ok(span)
     })
+}
+
+/// The index after the token at `k`, or after its whole bracketed group
+/// when it is an opener.
+fn skip_group(st: &PState, k: usize) -> usize {
+    match st.tok(k) {
+        Some(t) if closer_for(t).is_some() => match st.brackets.close_of.get(k) {
+            Some(&c) if c != NONE => c as usize + 1,
+            _ => k + 1,
+        },
+        _ => k + 1,
+    }
+}
+
+/// Recovery for a broken type: skips to the token that ends a type at
+/// this level (`=`, `+=`, `;`, `,`, `?`, `in`, a closer, the end) or up
+/// to a binding starting a line, and yields `Error`. It may skip nothing
+/// (`a : = 1;`): the type is then an empty `Error` and the parse goes on
+/// after it.
+fn skip_type<'a>() -> impl Parser<'a, I<'a>, Ty, Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let start = cursor_index(inp);
+        let st = inp.state();
+        let mut k = start;
+        while let Some(t) = st.tok(k) {
+            let stop = matches!(
+                t,
+                Token::Assign
+                    | Token::PlusAssign
+                    | Token::Semi
+                    | Token::Comma
+                    | Token::Question
+                    | Token::In
+            ) || is_closer(t)
+                || (k > start && st.starts_line(k) && starts_binding(st, k));
+            if stop {
+                break;
+            }
+            k = skip_group(st, k);
+        }
+        let span = if k > start {
+            st.span_of(start, k)
+        } else {
+            st.point(start)
+        };
+        for _ in start..k {
+            inp.skip();
+        }
+        Ok(Ty {
+            t: TypeExpr::Error(span),
+            h: 1,
+        })
+    })
+}
+
+/// Where a type must follow (after `|` or `->`) but none starts: reports
+/// it and yields an empty `Error` without consuming anything.
+fn missing_type<'a>() -> impl Parser<'a, I<'a>, Ty, Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        let found = st.describe(k);
+        let at = st.tok_span(k);
+        st.error(
+            codes::EXPECTED_TYPE,
+            format!("expected a type, found {found}"),
+            at,
+            "expected a type",
+        )
+        .help = Some(TYPE_HELP.into());
+        Ok(Ty {
+            t: TypeExpr::Error(st.point(k)),
+            h: 1,
+        })
+    })
+}
+
+/// The help of "expected a type".
+const TYPE_HELP: &str = "a type is a name (`Int`, `Port`), a string (`\"tcp\"`), `[T]`, \
+                         `{ a : T }`, `T | U` or `T -> U`";
+
+/// True when tokens at `k` start an entry of a record type: `name :`,
+/// `name ? :`, `"name" :`, `"name" ? :` or `...`.
+fn starts_field(st: &PState, k: usize) -> bool {
+    let after = match st.tok(k) {
+        Some(Token::Ellipsis) => return true,
+        Some(Token::Ident(_) | Token::OrKw) => k + 1,
+        Some(Token::StrOpen) => skip_group(st, k),
+        _ => return false,
+    };
+    match st.tok(after) {
+        Some(Token::Colon) => true,
+        Some(Token::Question) => st.tok(after + 1) == Some(Token::Colon),
+        _ => false,
+    }
+}
+
+/// The `,` after an entry of a record type. It may be left out before the
+/// closing `}`; a missing one before another entry is reported and
+/// assumed.
+fn field_sep<'a>() -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        match st.tok(k) {
+            Some(Token::Comma) => {
+                inp.skip();
+                Ok(())
+            }
+            Some(Token::RBrace) => Ok(()),
+            Some(_) if starts_field(st, k) => {
+                let at = st.tok_span(k.saturating_sub(1));
+                let found = st.describe(k);
+                st.error(
+                    codes::UNEXPECTED_TOKEN,
+                    "expected `,` after this field",
+                    at,
+                    format!("add `,` here (found {found} next)"),
+                )
+                .help = Some("the fields of a record type are separated by `,`".into());
+                Ok(())
+            }
+            _ => Err(PError {
+                at: k,
+                expected: (1 << kind(Token::Comma)) | (1 << kind(Token::RBrace)),
+                labels: 0,
+            }),
+        }
+    })
+}
+
+/// Recovery for a broken entry of a record type: skips to the `,` after it
+/// (consumed), or up to the `}` that ends the record or an entry starting
+/// a line. Fails when it would skip nothing.
+fn skip_field<'a>() -> impl Parser<'a, I<'a>, Option<PField>, Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let start = cursor_index(inp);
+        let st = inp.state();
+        let mut k = start;
+        while let Some(t) = st.tok(k) {
+            if t == Token::Comma {
+                k += 1;
+                break;
+            }
+            if is_closer(t) || (k > start && st.starts_line(k) && starts_field(st, k)) {
+                break;
+            }
+            k = skip_group(st, k);
+        }
+        if k == start {
+            return Err(rich_at(inp));
+        }
+        for _ in start..k {
+            inp.skip();
+        }
+        Ok(None)
+    })
+}
+
+/// Succeeds (consuming nothing) when the next token can be the argument
+/// of a type application (`Template Workspace`): a name, a string or an
+/// opener, but not a name that starts the next field (`b :`, `b ? :`),
+/// `type` declaration, or binding on a new line (`b =`, `b.c =`) after a
+/// missing separator. (`Template Workspace = t;` ends in a name before `=`.)
+fn type_arg_start<'a>() -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        let ok = match st.tok(k) {
+            Some(Token::Ident(_)) => {
+                let starts_next = matches!(st.tok(k + 1), Some(Token::Colon | Token::Dot))
+                    || starts_field(st, k)
+                    || is_type_decl(st, k)
+                    || (st.starts_line(k) && starts_binding(st, k));
+                !starts_next
+            }
+            Some(Token::StrOpen | Token::LParen | Token::LBracket | Token::LBrace) => true,
+            _ => false,
+        };
+        if ok { Ok(()) } else { Err(rich_at(inp)) }
+    })
+}
+
+/// Succeeds (consuming nothing) when `type Name` starts here: `type` is a
+/// keyword only there (`type = "x";` is an ordinary binding).
+fn type_decl_guard<'a>() -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        if st.tok(k) == Some(Token::Ident("type")) && matches!(st.tok(k + 1), Some(Token::Ident(_)))
+        {
+            Ok(())
+        } else {
+            Err(rich_at(inp))
+        }
+    })
+}
+
+/// Succeeds (consuming nothing) when `kind "…" {` starts here: `kind` is a
+/// keyword only there (`kind x` is an application).
+fn kind_guard<'a>() -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
+    custom(move |inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>| {
+        let k = cursor_index(inp);
+        let st = inp.state();
+        let ok = st.tok(k) == Some(Token::Ident("kind"))
+            && st.tok(k + 1) == Some(Token::StrOpen)
+            && st.tok(skip_group(st, k + 1)) == Some(Token::LBrace);
+        if ok { Ok(()) } else { Err(rich_at(inp)) }
+    })
+}
+
+/// The text of a string without interpolation, or `None`.
+fn plain_string(pieces: &[Piece]) -> Option<String> {
+    let mut out = String::new();
+    for p in pieces {
+        match p {
+            Piece::Text(s, _) => out.push_str(s),
+            Piece::Interp(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Reports a string that must be plain (a kind's name, a literal type, a
+/// field name in a record type) but has `${…}`.
+fn not_plain(st: &mut PState, span: Span, what: &str) {
+    st.error(
+        codes::NOT_PLAIN_STRING,
+        format!("{what} cannot be interpolated"),
+        span,
+        "`${…}` is not allowed here",
+    )
+    .help = Some("write the text out: types are read before anything is evaluated".into());
 }
 
 /// Recovery for a broken binding: skips to its `;` (consumed), or up to the
@@ -1070,8 +1549,9 @@ fn brace_guard<'a>(pattern: bool) -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone 
     })
 }
 
-/// True when tokens at `k` look like the start of a binding: `inherit`, or
-/// a name followed by `=`, `+=` or `.`.
+/// True when tokens at `k` look like the start of a binding: `inherit`, a
+/// name followed by `=`, `+=` or `.`, an annotated binding `a : T =`, or a
+/// type declaration `type T =`.
 fn starts_binding(st: &PState, k: usize) -> bool {
     match st.tok(k) {
         Some(Token::Inherit) => true,
@@ -1079,10 +1559,49 @@ fn starts_binding(st: &PState, k: usize) -> bool {
             matches!(
                 st.tok(k + 1),
                 Some(Token::Assign | Token::PlusAssign | Token::Dot)
-            )
+            ) || is_type_decl(st, k)
+                || is_annotated_binding(st, k)
         }
         _ => false,
     }
+}
+
+/// True when tokens at `k` are `type Name =`.
+fn is_type_decl(st: &PState, k: usize) -> bool {
+    st.tok(k) == Some(Token::Ident("type"))
+        && matches!(st.tok(k + 1), Some(Token::Ident(_)))
+        && st.tok(k + 2) == Some(Token::Assign)
+}
+
+/// True when tokens at `k` are `a.b : T =` (or `+=`) where `T` is made of
+/// names, strings, bracketed groups, `|` and `->` only: an annotated
+/// binding. A lambda `x: body` is not one (its body has other tokens, or
+/// no `=` before its `;`). Looks at most 64 tokens ahead.
+fn is_annotated_binding(st: &PState, k: usize) -> bool {
+    let mut i = k;
+    loop {
+        if !matches!(st.tok(i), Some(Token::Ident(_) | Token::OrKw)) {
+            return false;
+        }
+        match st.tok(i + 1) {
+            Some(Token::Dot) => i += 2,
+            Some(Token::Colon) => break,
+            _ => return false,
+        }
+    }
+    let first = i + 2;
+    let mut i = first;
+    while i < first + 64 {
+        match st.tok(i) {
+            Some(Token::Assign | Token::PlusAssign) => return i > first,
+            Some(Token::Ident(_) | Token::Pipe | Token::Impl) => i += 1,
+            Some(Token::StrOpen | Token::LParen | Token::LBracket | Token::LBrace) => {
+                i = skip_group(st, i)
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The `;` ending a binding. A missing one before `}`, `in`, the end, or a
@@ -1200,11 +1719,13 @@ fn plain_expr_start<'a>() -> impl Parser<'a, I<'a>, (), Ex<'a>> + Clone {
     })
 }
 
-/// True when tokens at `k` are `name =` or `name +=`, which can only start
-/// a binding.
+/// True when tokens at `k` are `name =`, `name +=`, `type Name =` or an
+/// annotated `name : T =`, which can only start a binding.
 fn is_assignment(st: &PState, k: usize) -> bool {
     matches!(st.tok(k), Some(Token::Ident(_) | Token::OrKw))
-        && matches!(st.tok(k + 1), Some(Token::Assign | Token::PlusAssign))
+        && (matches!(st.tok(k + 1), Some(Token::Assign | Token::PlusAssign))
+            || is_type_decl(st, k)
+            || (st.tok(k + 1) == Some(Token::Colon) && is_annotated_binding(st, k)))
 }
 
 /// Succeeds (consuming nothing) when the next token can start a function
@@ -1547,6 +2068,239 @@ fn expr<'a>() -> P<'a, N> {
             .collect::<Vec<_>>()
             .boxed();
 
+        // Types (language.md §3), loosest to tightest:
+        //   type  = union (-> union)*          right-associative
+        //   union = app (| app)*
+        //   app   = atom atom*                 left-associative
+        //   atom  = name | "lit" | [type] | (type) | { entries }
+        // A type that does not parse where one is required becomes `Error`
+        // up to the token that ends it ([`skip_type`]).
+        let mut ty_decl: Recursive<chumsky::recursive::Indirect<'a, 'a, I<'a>, Ty, Ex<'a>>> =
+            Recursive::declare();
+        let ty: P<'a, Ty> = ty_decl.clone().boxed();
+        // Where a type is required: a broken one is skipped ([`skip_type`]).
+        let ty_rec: P<'a, Ty> = ty.clone().recover_with(via_parser(skip_type())).boxed();
+        let record_ty: P<'a, Ty> = {
+            // Record types: `{ a : T, b ? : T, c : T ? e, ... : T }`.
+            let field_name = choice((
+                ident.map_with(|s, e| Some((Name::from(s), sp(e)))),
+                just(Token::OrKw).map_with(|_, e| Some((Name::from("or"), sp(e)))),
+                string.clone().map_with(|pieces, e| {
+                    let span = sp(e);
+                    match plain_string(&pieces) {
+                        Some(text) => Some((Name::from(text), span)),
+                        None => {
+                            not_plain(e.state(), span, "a field name in a type");
+                            None
+                        }
+                    }
+                }),
+            ));
+            let field = field_name
+                .then(just(Token::Question).map_with(|_, e| sp(e)).or_not())
+                .then_ignore(just(Token::Colon))
+                .then(ty_rec.clone())
+                .then(just(Token::Question).ignore_then(expr.clone()).or_not())
+                .map_with(|(((name, optional), ty), default), e| {
+                    let tspan = e.span();
+                    let st = e.state();
+                    let span = st.span(tspan);
+                    // A name with `${…}` was reported; drop the field.
+                    let (name, name_span) = name?;
+                    if let (Some(q), Some(d)) = (optional, &default) {
+                        let d = Diagnostic::error(
+                            codes::RECORD_TYPE_ENTRY,
+                            "a field cannot be both optional and defaulted",
+                        )
+                        .at(&st.file, q, "marked optional here")
+                        .with_label(&st.file, d.e.span, "and given a default here")
+                        .with_help(
+                            "keep one: `b ? : T` may be absent, `c : T ? e` is `e` when absent",
+                        );
+                        st.diags.push(d);
+                    }
+                    Some(PField {
+                        name: Some((name, name_span)),
+                        optional: optional.is_some(),
+                        ty,
+                        default,
+                        doc: st.doc_at(tspan.start),
+                        span,
+                    })
+                });
+            let rest = just(Token::Ellipsis)
+                .map_with(|_, e| sp(e))
+                .then(just(Token::Colon).ignore_then(ty_rec.clone()).or_not())
+                .map_with(|(dots, ty), e| {
+                    let span = sp(e);
+                    let st = e.state();
+                    let ty = ty.unwrap_or_else(|| {
+                        st.error(
+                            codes::RECORD_TYPE_ENTRY,
+                            "`...` needs a type in a record type",
+                            dots,
+                            "the type of the other attributes is missing",
+                        )
+                        .help = Some(
+                            "write `... : T`, for example `... : Any` to allow any other attribute"
+                                .into(),
+                        );
+                        Ty {
+                            t: TypeExpr::Error(dots),
+                            h: 1,
+                        }
+                    });
+                    Some(PField {
+                        name: None,
+                        optional: false,
+                        ty,
+                        default: None,
+                        doc: None,
+                        span,
+                    })
+                });
+            let entry = choice((rest, field))
+                .labelled(LABEL_FIELD)
+                .then_ignore(field_sep())
+                .recover_with(via_parser(skip_field()));
+            let record_inner = just(Token::LBrace)
+                .ignore_then(entry.repeated().collect::<Vec<_>>())
+                .then_ignore(close(Token::RBrace))
+                .map_with(|entries, e| {
+                    let span = sp(e);
+                    let st = e.state();
+                    record_type(st, entries.into_iter().flatten().collect(), span)
+                })
+                .recover_with(via_parser(skip_delimited_ty(Token::LBrace)));
+            just(Token::LBrace)
+                .rewind()
+                .ignore_then(record_inner)
+                .boxed()
+        };
+        {
+            let name = ident.map_with(|s, e| Ty {
+                t: TypeExpr::Name(s.into(), sp(e)),
+                h: 1,
+            });
+            let literal = string.clone().map_with(|pieces, e| {
+                let span = sp(e);
+                let t = match plain_string(&pieces) {
+                    Some(text) => TypeExpr::Literal(text.into(), span),
+                    None => {
+                        not_plain(e.state(), span, "a string type");
+                        TypeExpr::Error(span)
+                    }
+                };
+                Ty { t, h: 1 }
+            });
+            let delimited = |open: Token<'static>, closer: Token<'static>, list: bool| {
+                just(open).rewind().ignore_then(
+                    just(open)
+                        .ignore_then(ty.clone())
+                        .then_ignore(close(closer))
+                        .map_with(move |inner: Ty, e| {
+                            let span = sp(e);
+                            let h = inner.h + 1;
+                            let t = if list {
+                                TypeExpr::List(bx_ty(inner), span)
+                            } else {
+                                TypeExpr::Paren(bx_ty(inner), span)
+                            };
+                            mk_ty(e.state(), t, h)
+                        })
+                        .recover_with(via_parser(skip_delimited_ty(open))),
+                )
+            };
+            let list = delimited(Token::LBracket, Token::RBracket, true);
+            let paren = delimited(Token::LParen, Token::RParen, false);
+            let atom: P<'a, Ty> = choice((name, literal, list, paren, record_ty.clone()))
+                .labelled(LABEL_TYPE)
+                .boxed();
+            let app = atom.clone().foldl_with(
+                type_arg_start().ignore_then(atom).repeated(),
+                |f: Ty, a: Ty, e| {
+                    let span = f.span().to(a.span());
+                    let h = 1 + f.h.max(a.h);
+                    let t = TypeExpr::Apply {
+                        func: bx_ty(f),
+                        arg: bx_ty(a),
+                        span,
+                    };
+                    mk_ty(e.state(), t, h)
+                },
+            );
+            // After `|` or `->` a type is required: a missing one is
+            // reported and becomes `Error`, so `a : Int | = 1;` keeps its
+            // binding.
+            let app: P<'a, Ty> = app.boxed();
+            let operand = |p: P<'a, Ty>| choice((p, missing_type())).boxed();
+            // `||` is read as `|`, with an error.
+            let pipe = choice((
+                just(Token::Pipe).ignored(),
+                // (`then`, not `ignore_then`, below: an ignored parser
+                // runs without its actions.)
+                just(Token::OrOr).map_with(|_, e| {
+                    let span = sp(e);
+                    e.state()
+                        .error(
+                            codes::UNEXPECTED_TOKEN,
+                            "`||` in a type",
+                            span,
+                            "read as `|`",
+                        )
+                        .help = Some("a union type is written with one `|`: `A | B`".into());
+                }),
+            ));
+            let union: P<'a, Ty> = app
+                .clone()
+                .then(
+                    pipe.then(operand(app))
+                        .map(|((), t)| t)
+                        .repeated()
+                        .collect::<Vec<Ty>>(),
+                )
+                .map_with(|(first, rest), e| {
+                    if rest.is_empty() {
+                        return first;
+                    }
+                    let span = sp(e);
+                    let mut members = vec![first];
+                    members.extend(rest);
+                    let h = 1 + members.iter().map(|m| m.h).max().unwrap_or(0);
+                    let t = TypeExpr::Union(members.into_iter().map(Ty::take).collect(), span);
+                    mk_ty(e.state(), t, h)
+                })
+                .boxed();
+            let func = union
+                .clone()
+                .then(
+                    just(Token::Impl)
+                        .ignore_then(operand(union))
+                        .repeated()
+                        .collect::<Vec<Ty>>(),
+                )
+                .map_with(|(first, rest), e| {
+                    let st = e.state();
+                    let mut parts = std::iter::once(first).chain(rest).rev();
+                    let mut acc = parts.next().unwrap_or_else(|| Ty {
+                        t: TypeExpr::Error(Span::default()),
+                        h: 1,
+                    });
+                    for param in parts {
+                        let span = param.span().to(acc.span());
+                        let h = 1 + param.h.max(acc.h);
+                        let t = TypeExpr::Function {
+                            param: bx_ty(param),
+                            result: bx_ty(acc),
+                            span,
+                        };
+                        acc = mk_ty(st, t, h);
+                    }
+                    acc
+                });
+            ty_decl.define(func);
+        }
+
         // Bindings.
         let paren_expr = just(Token::LParen)
             .ignore_then(expr.clone())
@@ -1574,26 +2328,46 @@ fn expr<'a>() -> P<'a, N> {
             });
         let attr_binding = attrpath
             .clone()
+            .then(just(Token::Colon).ignore_then(ty_rec.clone()).or_not())
             .then(choice((
                 just(Token::Assign).to(false),
                 just(Token::PlusAssign).to(true),
             )))
             .then(expr.clone())
             .then_ignore(semi())
-            .map_with(|((path, append), value), e| {
+            .map_with(|(((path, ty), append), value), e| {
                 let tspan = e.span();
                 let st = e.state();
                 let span = st.span(tspan);
                 let doc = st.doc_at(tspan.start);
                 PBinding::Attr {
                     path,
+                    ty,
                     value,
                     append,
                     doc,
                     span,
                 }
             });
-        let binding: P<'a, Option<PBinding>> = choice((inherit, attr_binding))
+        // `type Name = T;`
+        let type_decl = type_decl_guard()
+            .ignore_then(just(Token::Ident("type")))
+            .ignore_then(ident.map_with(|s, e| (Name::from(s), sp(e))))
+            .then_ignore(just(Token::Assign))
+            .then(ty_rec.clone())
+            .then_ignore(semi())
+            .map_with(|((name, name_span), ty), e| {
+                let tspan = e.span();
+                let st = e.state();
+                PBinding::TypeDecl {
+                    name,
+                    name_span,
+                    ty,
+                    doc: st.doc_at(tspan.start),
+                    span: st.span(tspan),
+                }
+            });
+        let binding: P<'a, Option<PBinding>> = choice((inherit, type_decl, attr_binding))
             .map(Some)
             .recover_with(via_parser(skip_binding()))
             .boxed();
@@ -1655,6 +2429,27 @@ fn expr<'a>() -> P<'a, N> {
             .rewind()
             .ignore_then(legacy_let_inner);
 
+        // `kind "Name" { fields }` (after [`kind_guard`]).
+        let kind: P<'a, N> = just(Token::Ident("kind"))
+            .ignore_then(string.clone().map_with(|pieces, e| (pieces, sp(e))))
+            .then(record_ty.clone())
+            .map_with(|((pieces, name_span), fields), e| {
+                let span = sp(e);
+                let st = e.state();
+                let Some(name) = plain_string(&pieces) else {
+                    not_plain(st, name_span, "the name of a kind");
+                    return error_node(span);
+                };
+                let h = fields.h + 1;
+                let kind = ExprKind::Kind {
+                    name: name.into(),
+                    name_span,
+                    fields: fields.take(),
+                };
+                mk(st, kind, span, h)
+            })
+            .boxed();
+
         let paren = just(Token::LParen).rewind().ignore_then(
             paren_expr
                 .clone()
@@ -1702,6 +2497,7 @@ fn expr<'a>() -> P<'a, N> {
                 });
 
                 let simple: P<'a, N> = choice((
+                    kind_guard().ignore_then(kind.clone()),
                     leaf,
                     string.clone().map_with(str_node(finish_parts)),
                     attrs.clone(),
@@ -1787,6 +2583,7 @@ fn expr<'a>() -> P<'a, N> {
         // Function parameters.
         let formal = ident
             .map_with(|s, e| (s, e.span()))
+            .then(just(Token::Colon).ignore_then(ty_rec.clone()).or_not())
             .then(just(Token::Question).ignore_then(expr.clone()).or_not());
         let formals = choice((
             just(Token::Ellipsis).to((Vec::new(), true)),
@@ -1825,7 +2622,7 @@ fn expr<'a>() -> P<'a, N> {
             let st = e.state();
             let mut seen: Vec<PatField> = Vec::new();
             let mut h = body.h;
-            for ((name, tspan), default) in fields {
+            for (((name, tspan), ty), default) in fields {
                 let fspan = st.span(tspan);
                 if seen.iter().any(|f| &*f.name == name) {
                     st.error(
@@ -1836,10 +2633,13 @@ fn expr<'a>() -> P<'a, N> {
                     );
                     continue;
                 }
-                h = h.max(default.as_ref().map_or(0, |d: &N| d.h));
+                h = h
+                    .max(default.as_ref().map_or(0, |d: &N| d.h))
+                    .max(ty.as_ref().map_or(0, |t: &Ty| t.h));
                 seen.push(PatField {
                     name: name.into(),
                     span: fspan,
+                    ty: ty.map(Ty::take),
                     default: default.map(N::take),
                 });
             }
@@ -2172,6 +2972,19 @@ fn convert_error(err: &PError, st: &PState) -> Option<Diagnostic> {
             at,
             format!("expected {what}"),
         )
+    } else if err.labels & LABEL_FIELD != 0 {
+        Diagnostic::error(
+            codes::UNEXPECTED_TOKEN,
+            format!("expected a field of a record type, found {found_desc}"),
+        )
+        .at(file, at, "expected `name : T` or `... : T`")
+    } else if err.labels & LABEL_TYPE != 0 {
+        Diagnostic::error(
+            codes::EXPECTED_TYPE,
+            format!("expected a type, found {found_desc}"),
+        )
+        .at(file, at, "expected a type")
+        .with_help(TYPE_HELP)
     } else if expr {
         Diagnostic::error(
             codes::MISSING_EXPR,
@@ -2200,6 +3013,27 @@ fn convert_error(err: &PError, st: &PState) -> Option<Diagnostic> {
             d.help = Some(format!(
                 "`{kw}` cannot be an operand or an argument: put it in parentheses, `(…)`"
             ));
+        }
+        let prev = k.checked_sub(1).and_then(|p| st.tok(p));
+        if named == [(2, "`:`")] && prev == Some(Token::Question) {
+            d.help = Some("in a type, a default comes after the type: `name : T ? default`".into());
+        }
+        if named == [(2, "`:`")] && t == Token::Assign {
+            d.help = Some(
+                "the braces of a record type or a kind declare fields with `:` \
+                 (`{ port : Int ? 8080 }`); values are given with `=` where it is used"
+                    .into(),
+            );
+        }
+        if t == Token::Pipe {
+            d.help = Some(
+                "`|` separates the members of a union type (`A | B`); \
+                 the Boolean \"or\" is `||`"
+                    .into(),
+            );
+        }
+        if t == Token::Colon && named.iter().any(|n| n.1 == "`,`") {
+            d.help = Some("a field's type comes before its default: `name : T ? default`".into());
         }
         if is_binary_op(t) && closer_expected == Some(Token::RBracket) {
             d.help = Some("list elements are separated by spaces; put an operator expression in parentheses: `[ (a + b) ]`".into());
@@ -2235,6 +3069,8 @@ pub(crate) struct PError {
 
 const LABEL_EXPR: u8 = 1;
 const LABEL_ATTR: u8 = 2;
+const LABEL_TYPE: u8 = 4;
+const LABEL_FIELD: u8 = 8;
 const EOI_BIT: u128 = 1 << 127;
 
 impl<'a> Error<'a, I<'a>> for PError {
@@ -2313,7 +3149,7 @@ impl PError {
 }
 
 /// One token of each kind, for turning bits back into tokens.
-const SAMPLES: [Token<'static>; 60] = [
+const SAMPLES: [Token<'static>; 61] = [
     Token::Ident(""),
     Token::Int(0),
     Token::Float(0.0),
@@ -2374,6 +3210,7 @@ const SAMPLES: [Token<'static>; 60] = [
     Token::LBrace,
     Token::RBrace,
     Token::Invalid,
+    Token::Pipe,
 ];
 
 /// The bit of a token's kind in [`PError::expected`].
@@ -2439,5 +3276,6 @@ fn kind(t: Token) -> u32 {
         Token::LBrace => 57,
         Token::RBrace => 58,
         Token::Invalid => 59,
+        Token::Pipe => 60,
     }
 }

@@ -3,8 +3,14 @@
 //! parse-speed example) use it.
 //!
 //! ```text
-//! { a.b = f x; }   →   (attrs (a.b = (app f x)))
+//! { a.b = f x; }                 →   (attrs (a.b = (app f x)))
+//! { p : [Int | Null] = [ ]; }    →   (attrs (p : [(| Int Null)] = []))
+//! kind "K" { a : Int ? 1 }       →   (kind "K" (record (a Int ? 1)))
 //! ```
+//!
+//! Types: a name as itself, `"lit"` quoted, `[T]`, `(| A B)`, `(-> A B)`,
+//! `(app F A)`, `(paren T)`, `(record (a T) (b ?: T) (c T ? e) (... T))`;
+//! a pattern field `name:T?e`; `ERROR` for a broken type.
 
 use crate::diag::Diagnostic;
 use crate::syntax::ast::*;
@@ -190,6 +196,11 @@ impl Printer<'_> {
                 }
                 self.s("]");
             }
+            ExprKind::Kind { name, fields, .. } => {
+                let _ = write!(self.out, "(kind {name:?} ");
+                self.ty(fields);
+                self.s(")");
+            }
             ExprKind::Lambda { param, body } => {
                 self.s("(fn ");
                 match param {
@@ -206,6 +217,10 @@ impl Printer<'_> {
                                 self.s(" ");
                             }
                             self.s(&f.name);
+                            if let Some(t) = &f.ty {
+                                self.s(":");
+                                self.ty(t);
+                            }
                             if let Some(d) = &f.default {
                                 self.s("?");
                                 self.expr(d);
@@ -276,14 +291,35 @@ impl Printer<'_> {
             match b {
                 Binding::Attr {
                     path,
+                    ty,
                     value,
                     append,
                     doc,
                     span,
                 } => {
                     self.path(path);
+                    if let Some(t) = ty {
+                        self.s(" : ");
+                        self.ty(t);
+                    }
                     self.s(if *append { " += " } else { " = " });
                     self.expr(value);
+                    if let Some(d) = doc {
+                        let _ = write!(self.out, " #doc {d:?}");
+                    }
+                    if self.spans {
+                        let _ = write!(self.out, " @{span:?}");
+                    }
+                }
+                Binding::TypeDecl {
+                    name,
+                    ty,
+                    doc,
+                    span,
+                    ..
+                } => {
+                    let _ = write!(self.out, "type {name} = ");
+                    self.ty(ty);
                     if let Some(d) = doc {
                         let _ = write!(self.out, " #doc {d:?}");
                     }
@@ -308,6 +344,83 @@ impl Printer<'_> {
                 }
             }
             self.s(")");
+        }
+    }
+    fn ty(&mut self, t: &TypeExpr) {
+        match t {
+            TypeExpr::Error(_) => self.s("ERROR"),
+            TypeExpr::Name(n, _) => self.s(n),
+            TypeExpr::Literal(l, _) => {
+                let _ = write!(self.out, "{l:?}");
+            }
+            TypeExpr::List(t, _) => {
+                self.s("[");
+                self.ty(t);
+                self.s("]");
+            }
+            TypeExpr::Paren(t, _) => {
+                self.s("(paren ");
+                self.ty(t);
+                self.s(")");
+            }
+            TypeExpr::Union(members, _) => {
+                self.s("(|");
+                for m in members {
+                    self.s(" ");
+                    self.ty(m);
+                }
+                self.s(")");
+            }
+            TypeExpr::Function { param, result, .. } => {
+                self.s("(-> ");
+                self.ty(param);
+                self.s(" ");
+                self.ty(result);
+                self.s(")");
+            }
+            TypeExpr::Apply { func, arg, .. } => {
+                self.s("(app ");
+                self.ty(func);
+                self.s(" ");
+                self.ty(arg);
+                self.s(")");
+            }
+            TypeExpr::Record { fields, rest, .. } => {
+                self.s("(record");
+                for f in fields {
+                    let plain = f
+                        .name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_'-".contains(c));
+                    if plain {
+                        let _ = write!(self.out, " ({}", f.name);
+                    } else {
+                        let _ = write!(self.out, " ({:?}", f.name);
+                    }
+                    self.s(if f.optional { " ?: " } else { " " });
+                    self.ty(&f.ty);
+                    if let Some(d) = &f.default {
+                        self.s(" ? ");
+                        self.expr(d);
+                    }
+                    if let Some(d) = &f.doc {
+                        let _ = write!(self.out, " #doc {d:?}");
+                    }
+                    if self.spans {
+                        let _ = write!(self.out, " @{:?}", f.span);
+                    }
+                    self.s(")");
+                }
+                if let Some(r) = rest {
+                    self.s(" (... ");
+                    self.ty(r);
+                    self.s(")");
+                }
+                self.s(")");
+            }
+        }
+        if self.spans {
+            let _ = write!(self.out, "@{:?}", t.span());
         }
     }
 }

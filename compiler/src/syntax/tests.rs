@@ -4,7 +4,9 @@
 //! the tree as an S-expression ([`test_print`]) and the diagnostics (code,
 //! span, message, labels, help). Precedence cases were compared with
 //! `nix-instantiate --parse` (Nix 2.8); string cases with
-//! `nix-instantiate --eval`.
+//! `nix-instantiate --eval`. Type cases (dvm only) were reviewed by hand
+//! against `language.md` §3 and the type-syntax section of
+//! `docs/decisions.md`.
 
 use super::ast::*;
 use super::test_print::{diags, sexp};
@@ -35,18 +37,57 @@ fn render(cases: &[&str], spans: bool) -> String {
     out
 }
 
-/// Height of a tree, without recursion.
+/// A node of a tree for [`depth`]: an expression or a type.
+enum Node<'e> {
+    E(&'e Expr),
+    T(&'e TypeExpr),
+}
+
+/// Height of a tree (types included), without recursion.
 fn depth(e: &Expr) -> usize {
     let mut max = 0;
-    let mut stack = vec![(e, 1usize)];
-    while let Some((e, d)) = stack.pop() {
+    let mut stack = vec![(Node::E(e), 1usize)];
+    while let Some((n, d)) = stack.pop() {
         max = max.max(d);
         let d = d + 1;
+        let e = match n {
+            Node::E(e) => e,
+            Node::T(t) => {
+                match t {
+                    TypeExpr::List(t, _) | TypeExpr::Paren(t, _) => stack.push((Node::T(t), d)),
+                    TypeExpr::Union(ms, _) => stack.extend(ms.iter().map(|m| (Node::T(m), d))),
+                    TypeExpr::Function {
+                        param: a,
+                        result: b,
+                        ..
+                    }
+                    | TypeExpr::Apply {
+                        func: a, arg: b, ..
+                    } => {
+                        stack.push((Node::T(a), d));
+                        stack.push((Node::T(b), d));
+                    }
+                    TypeExpr::Record { fields, rest, .. } => {
+                        for f in fields {
+                            stack.push((Node::T(&f.ty), d));
+                            if let Some(x) = &f.default {
+                                stack.push((Node::E(x), d));
+                            }
+                        }
+                        if let Some(r) = rest {
+                            stack.push((Node::T(r), d));
+                        }
+                    }
+                    TypeExpr::Error(_) | TypeExpr::Name(..) | TypeExpr::Literal(..) => {}
+                }
+                continue;
+            }
+        };
         match &e.kind {
             ExprKind::Str(parts) | ExprKind::Path(parts) => {
                 for p in parts {
                     if let StrPart::Interp(e) = p {
-                        stack.push((e, d));
+                        stack.push((Node::E(e), d));
                     }
                 }
             }
@@ -55,62 +96,67 @@ fn depth(e: &Expr) -> usize {
                 path,
                 default,
             } => {
-                stack.push((expr, d));
+                stack.push((Node::E(expr), d));
                 dynamic_keys(path, d, &mut stack);
                 if let Some(x) = default {
-                    stack.push((x, d));
+                    stack.push((Node::E(x), d));
                 }
             }
             ExprKind::HasAttr { expr, path } => {
-                stack.push((expr, d));
+                stack.push((Node::E(expr), d));
                 dynamic_keys(path, d, &mut stack);
             }
             ExprKind::Apply { func: a, arg: b }
             | ExprKind::Binary { lhs: a, rhs: b, .. }
             | ExprKind::Assert { cond: a, body: b }
             | ExprKind::With { env: a, body: b } => {
-                stack.push((a, d));
-                stack.push((b, d));
+                stack.push((Node::E(a), d));
+                stack.push((Node::E(b), d));
             }
-            ExprKind::Unary { expr, .. } => stack.push((expr, d)),
+            ExprKind::Unary { expr, .. } => stack.push((Node::E(expr), d)),
             ExprKind::If { cond, then, else_ } => {
-                stack.extend([(&**cond, d), (&**then, d), (&**else_, d)]);
+                stack.extend([(Node::E(cond), d), (Node::E(then), d), (Node::E(else_), d)]);
             }
             ExprKind::Let { bindings, body } => {
-                stack.push((body, d));
-                for b in bindings {
-                    match b {
-                        Binding::Attr { value, .. } => stack.push((value, d)),
-                        Binding::Inherit { from: Some(f), .. } => stack.push((f, d)),
-                        _ => {}
-                    }
-                }
+                stack.push((Node::E(body), d));
+                binding_nodes(bindings, d, &mut stack);
             }
-            ExprKind::Attrs { bindings, .. } => {
-                for b in bindings {
-                    match b {
-                        Binding::Attr { value, .. } => stack.push((value, d)),
-                        Binding::Inherit { from: Some(f), .. } => stack.push((f, d)),
-                        _ => {}
-                    }
-                }
-            }
-            ExprKind::List(items) => stack.extend(items.iter().map(|e| (e, d))),
+            ExprKind::Attrs { bindings, .. } => binding_nodes(bindings, d, &mut stack),
+            ExprKind::List(items) => stack.extend(items.iter().map(|e| (Node::E(e), d))),
             ExprKind::Lambda { body, param } => {
-                stack.push((body, d));
+                stack.push((Node::E(body), d));
                 if let Param::Pattern { fields, .. } = param {
-                    stack.extend(
-                        fields
-                            .iter()
-                            .filter_map(|f| f.default.as_ref())
-                            .map(|e| (e, d)),
-                    );
+                    for f in fields {
+                        if let Some(x) = &f.default {
+                            stack.push((Node::E(x), d));
+                        }
+                        if let Some(t) = &f.ty {
+                            stack.push((Node::T(t), d));
+                        }
+                    }
                 }
             }
+            ExprKind::Kind { fields, .. } => stack.push((Node::T(fields), d)),
             _ => {}
         }
     }
     max
+}
+
+fn binding_nodes<'e>(bindings: &'e [Binding], d: usize, stack: &mut Vec<(Node<'e>, usize)>) {
+    for b in bindings {
+        match b {
+            Binding::Attr { value, ty, .. } => {
+                stack.push((Node::E(value), d));
+                if let Some(t) = ty {
+                    stack.push((Node::T(t), d));
+                }
+            }
+            Binding::Inherit { from: Some(f), .. } => stack.push((Node::E(f), d)),
+            Binding::TypeDecl { ty, .. } => stack.push((Node::T(ty), d)),
+            Binding::Inherit { .. } => {}
+        }
+    }
 }
 
 #[test]
@@ -302,6 +348,125 @@ fn recovery() {
 }
 
 #[test]
+fn types() {
+    insta::assert_snapshot!(check(&[
+        // Each form, in an annotation.
+        "let a : Int = 1; in a",
+        "let a : [String] = [ ]; in a",
+        "let a : { } = { }; in a",
+        "let a : { name : String, port ? : Int, host : String ? \"localhost\", ... : Any } = { }; in a",
+        "let a : { ... : Int } = { }; in a",
+        "let a : { a : Int, } = { }; in a",
+        "let a : { \"x y\" : Int, or : Bool, type : String, kind : Int } = x; in a",
+        "let a : \"tcp\" | \"udp\" = \"tcp\"; in a",
+        "let a : Template Workspace = t; in a",
+        "let a : (Int) = 1; in a",
+        // Precedence: `->` loosest and right-associative, then `|`, then
+        // application (left-associative).
+        "let a : Int -> String -> Bool = f; in a",
+        "let a : (Int -> String) -> Bool = f; in a",
+        "let a : A | B -> C = f; in a",
+        "let a : A -> B | C = f; in a",
+        "let a : A | B | C = x; in a",
+        "let a : (A | B) | C = x; in a",
+        "let a : Template K | Null = t; in a",
+        "let a : Map String Int = m; in a",
+        "let a : Template (Template K) = t; in a",
+        "let a : Template { x : Int } = t; in a",
+        "let a : [A | B] = [ ]; in a",
+        "let a : [A] -> [B] = f; in a",
+        "let a : { f : Int -> Int, g : A | B ? null, h : Bool ? x ? y } = x; in a",
+        "let a : { m : { ... : [String] } ? { }, n ? : { x : Int } } = x; in a",
+    ]));
+}
+
+#[test]
+fn annotations_and_declarations() {
+    insta::assert_snapshot!(check(&[
+        "{ port : Int = 8080; a.b : String = \"x\"; \"q\" : Int = 1; ${k} : Int = 2; xs : [Int] += [ 1 ]; }",
+        "rec { type Port = Int; p : Port = 1; }",
+        "let type Port = Int; type Proto = \"tcp\" | \"udp\"; p : Port = 1; in p",
+        "let { type T = Int; body : T = 1; }",
+        "{\n  ## The port.\n  type Port = Int;\n  ## Where to listen.\n  port : Port = 80;\n}",
+        "{ name : String, port : Int ? 8080 }: name",
+        "{ a : Int, b, c ? 1, ... }@args: a",
+        "args@{ a : [String] ? [ ], }: a",
+        "{ f : Int -> Int ? (x: x) }: f",
+        "{ p : \"a\" | \"b\" ? \"a\" }: p",
+        "kind \"FeatureFlag\" { enabled : Bool, rollout : Int ? 100 }",
+        "{ FeatureFlag = kind \"FeatureFlag\" { enabled : Bool }; }",
+        "kind \"Empty\" { }",
+        "kind \"K\" { a : Int } { a = 1; }",
+        "[ kind \"A\" { } kind \"B\" { ... : Int } ]",
+        "kind \"K\" {\n  ## Whether it is on.\n  enabled : Bool,\n  rollout : Int ? 100,\n}",
+    ]));
+}
+
+#[test]
+fn type_and_kind_stay_identifiers() {
+    insta::assert_snapshot!(check(&[
+        "{ type = \"x\"; kind = 1; }.type",
+        "{ type.a = 1; kind.b = 2; }",
+        "{ type : String = \"x\"; kind : Int = 1; }",
+        "{ inherit type kind; inherit (x) type; }",
+        "let type = 1; kind = 2; in type + kind",
+        "{ type, kind ? 1 }: type",
+        "type: kind: type kind",
+        "kind x",
+        "kind \"x\"",
+        "kind \"x\" y",
+        "kind ''K'' { a = 1; }",
+        "kind { a = 1; }",
+        "type x",
+        "f type \"x\" { }",
+        "x.type.kind",
+    ]));
+}
+
+#[test]
+fn type_recovery() {
+    insta::assert_snapshot!(check(&[
+        "let a : = 1; in a",
+        "let a : Int | = 1; in a",
+        "let a : | Int = 1; in a",
+        "let a : Int || Null = 1; in a",
+        "let a : Int -> = 1; b = 2; in b",
+        "let a : [Int = 1; b = 2; in b",
+        "let a : [ ] = 1; b = 2; in b",
+        "let a : (Int = 1; b = 2; in b",
+        "let a : Int 5 = 1; b = 2; in b",
+        "let a : Int ; b = 2; in b",
+        "let type Port = ; p = 1; in p",
+        "let type Port Int; p = 1; in p",
+        "let type Port = Int in 1",
+        "{ a : { x : Int y : Int } = 1; }",
+        "{ a : { x : Int,, y : Int } = 1; }",
+        "{ a : { x Int, y : Int } = 1; }",
+        "{ a : { x : Int, x : String } = 1; }",
+        "{ a : { ..., x : Int } = 1; }",
+        "{ a : { ... : A, x : Int } = 1; }",
+        "{ a : { ... : A, ... : B } = 1; }",
+        "{ a : { x ? : Int ? 1 } = 1; }",
+        "{ a : { x : Int ? } = 1; b = 2; }",
+        "{ a : { x ? 1 } = 1; b = 2; }",
+        "{ a : { \"${k}\" : Int, y : Int } = 1; }",
+        "{ a : \"${k}\" = 1; }",
+        "{ name : String, port : ? 1 }: name",
+        "{ name : , port ? 1 }: name",
+        "{ a ? 1 : Int }: a",
+        "kind \"K\" { a : }",
+        "kind \"K\" { a : Int b : Int }",
+        "kind \"K\" { a = 1; }",
+        "kind \"${k}\" { a : Int }",
+        "a | b",
+        "{\n  a = 1\n  port : Int = 2;\n  type T = Int\n  b = 3;\n}",
+        "{\n  a = f\n  type T = Int;\n}",
+        "{\n  a = (1 + ;\n  p : Int = 2;\n}",
+        "{\n  f = x:\n    x;\n  g = { a }:\n    a;\n}",
+    ]));
+}
+
+#[test]
 fn doc_comments() {
     insta::assert_snapshot!(check(&[
         "{\n  ## The port.\n  ## Must be free.\n  port = 8080;\n  # plain comment\n  host = \"x\";\n}",
@@ -321,6 +486,10 @@ fn spans() {
         "-x ? a",
         "\"a${b}c\"",
         "x: { y ? 1, ... }@z: y",
+        "let type T = [Int] | F K -> B; in 1",
+        "{ a : { x ? : Int, y : Int ? 1, ... : T } = 1; }",
+        "{ p : Int ? 1 }: p",
+        "kind \"K\" { a : Int }",
     ]));
 }
 
@@ -350,6 +519,13 @@ fn deep_nesting_is_capped_and_safe() {
         "[(",
         "''${",
         "inherit (",
+        // Types: a kind's braces, then type applications `kind "K" {…}`.
+        "kind \"K\" { a : [",
+        "kind \"K\" { a : A -> ",
+        "kind \"K\" { a : { b : ",
+        "kind \"K\" { a : Int ? ",
+        // A broken binding: the deep type is built, then thrown away.
+        "{ a : [",
     ] {
         // Not a multiple of 1000, so the root is not itself cut. The
         // bracket and operator cases get the full 100k; the rest 10k, to
@@ -376,10 +552,31 @@ fn deep_nesting_is_capped_and_safe() {
     insta::assert_snapshot!(out);
 }
 
-fn dynamic_keys<'e>(path: &'e [AttrKey], d: usize, stack: &mut Vec<(&'e Expr, usize)>) {
+#[test]
+fn long_type_chains_are_capped_and_safe() {
+    let mut out = String::new();
+    for op in ["-> ", "| ", ""] {
+        let src = format!("let a : {}A = 1; in a", format!("A {op}").repeat(100_003));
+        let p = parse(&src);
+        let d = depth(&p.root);
+        assert!(
+            d <= super::parser::MAX_DEPTH as usize + 3,
+            "{op:?}: depth {d}"
+        );
+        let codes: Vec<&str> = p.errors.iter().map(|e| e.code).collect();
+        out.push_str(&format!(
+            "{op:?}: depth {d}, {} errors, codes {:?}\n",
+            codes.len(),
+            dedup(codes)
+        ));
+    }
+    insta::assert_snapshot!(out);
+}
+
+fn dynamic_keys<'e>(path: &'e [AttrKey], d: usize, stack: &mut Vec<(Node<'e>, usize)>) {
     for k in path {
         if let AttrKey::Dynamic(e, _) = k {
-            stack.push((e, d));
+            stack.push((Node::E(e), d));
         }
     }
 }
@@ -470,6 +667,13 @@ fn never_panics_on_token_soup() {
         "9999999999999999999",
         " ",
         "\n",
+        "|",
+        "type",
+        "kind",
+        "kind \"K\" {",
+        "Int",
+        " : ",
+        "type T = ",
     ];
     let mut seed: u64 = 0x2545F4914F6CDD1D;
     let mut next = || {
@@ -540,6 +744,10 @@ fn code_name(code: &str) -> Option<&'static str> {
         (DUPLICATE_FORMAL, "DUPLICATE_FORMAL"),
         (DYNAMIC_ATTR, "DYNAMIC_ATTR"),
         (CHAINED_COMPARISON, "CHAINED_COMPARISON"),
+        (EXPECTED_TYPE, "EXPECTED_TYPE"),
+        (NOT_PLAIN_STRING, "NOT_PLAIN_STRING"),
+        (DUPLICATE_FIELD, "DUPLICATE_FIELD"),
+        (RECORD_TYPE_ENTRY, "RECORD_TYPE_ENTRY"),
     ];
     all.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
 }
