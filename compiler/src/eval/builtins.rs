@@ -1249,12 +1249,16 @@ fn to_json(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
 
 fn to_string(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let v = ev.force(&a[0])?;
-    if let Value::Str(_) = v {
-        return Ok(v);
+    match v {
+        Value::Str(_) => Ok(v),
+        // The common case, without an intermediate `String`.
+        Value::Int(i) => Ok(Value::Str(Rc::from(itoa::Buffer::new().format(i)))),
+        v => {
+            let mut out = String::new();
+            coerce_to_string(ev, &v, &mut out, true)?;
+            Ok(Value::string(out))
+        }
     }
-    let mut out = String::new();
-    coerce_to_string(ev, &v, &mut out, true)?;
-    Ok(Value::string(out))
 }
 
 fn trace(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {

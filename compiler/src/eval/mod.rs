@@ -832,7 +832,14 @@ impl<'db> Evaluator<'db> {
                 env: env.clone(),
             }))),
             Ir::Interp { parts, path } => {
-                let mut out = String::new();
+                let literal: usize = parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Lit(s) => s.len(),
+                        Part::Interp(_) => 16,
+                    })
+                    .sum();
+                let mut out = String::with_capacity(literal);
                 for part in parts.iter() {
                     match part {
                         Part::Lit(s) => out.push_str(s),
