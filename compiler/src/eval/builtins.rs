@@ -240,8 +240,7 @@ fn want_fn(ev: &mut Evaluator<'_>, t: &Thunk, name: &str) -> EResult<Value> {
     }
 }
 
-fn want_bool(ev: &mut Evaluator<'_>, v: Value, name: &str) -> EResult<bool> {
-    let _ = ev;
+fn want_bool(v: Value, name: &str) -> EResult<bool> {
     match v {
         Value::Bool(b) => Ok(b),
         other => wrong(name, "a function returning a Boolean", &other),
@@ -338,7 +337,7 @@ fn all(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let f = want_fn(ev, &a[0], "all")?;
     for x in want_list(ev, &a[1], "all")?.iter() {
         let r = ev.apply(f.clone(), x.clone())?;
-        if !want_bool(ev, r, "all")? {
+        if !want_bool(r, "all")? {
             return Ok(Value::Bool(false));
         }
     }
@@ -349,7 +348,7 @@ fn any(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let f = want_fn(ev, &a[0], "any")?;
     for x in want_list(ev, &a[1], "any")?.iter() {
         let r = ev.apply(f.clone(), x.clone())?;
-        if want_bool(ev, r, "any")? {
+        if want_bool(r, "any")? {
             return Ok(Value::Bool(true));
         }
     }
@@ -587,7 +586,7 @@ fn filter(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let mut out = Vec::new();
     for t in want_list(ev, &a[1], "filter")?.iter() {
         let r = ev.apply(f.clone(), t.clone())?;
-        if want_bool(ev, r, "filter")? {
+        if want_bool(r, "filter")? {
             out.push(t.clone());
         }
     }
@@ -1093,7 +1092,7 @@ fn partition(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let (mut right, mut wrong_) = (Vec::new(), Vec::new());
     for t in want_list(ev, &a[1], "partition")?.iter() {
         let r = ev.apply(f.clone(), t.clone())?;
-        if want_bool(ev, r, "partition")? {
+        if want_bool(r, "partition")? {
             right.push(t.clone());
         } else {
             wrong_.push(t.clone());
@@ -1213,7 +1212,7 @@ fn sort(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let sorted = merge_sort(ev, l.to_vec(), &mut |ev, x, y| {
         let g = ev.apply(f.clone(), x.clone())?;
         let r = ev.apply(g, y.clone())?;
-        want_bool(ev, r, "sort")
+        want_bool(r, "sort")
     })?;
     Ok(list(sorted))
 }

@@ -93,15 +93,8 @@ struct PendingAttrs<'a> {
 
 enum Pending<'a> {
     Expr(&'a ast::Expr),
-    Inherit {
-        name: Sym,
-        span: Span,
-    },
-    InheritFrom {
-        from: &'a ast::Expr,
-        name: Sym,
-        span: Span,
-    },
+    Inherit { name: Sym, span: Span },
+    InheritFrom { from: &'a ast::Expr, name: Sym },
     Nested(PendingAttrs<'a>),
 }
 
@@ -129,7 +122,7 @@ impl LowerCtx {
                 suffix: suffix.clone(),
             },
             ExprKind::Str(parts) => self.string(parts, false),
-            ExprKind::Path(parts) => self.path(parts, span),
+            ExprKind::Path(parts) => self.path(parts),
             ExprKind::SearchPath(p) => Ir::SearchPath(p.clone()),
             ExprKind::Var(name) => self.resolve(&Sym::new(name), span, 0),
             ExprKind::Select {
@@ -281,7 +274,7 @@ impl LowerCtx {
         }
     }
 
-    fn path(&mut self, parts: &[StrPart], span: Span) -> Ir {
+    fn path(&mut self, parts: &[StrPart]) -> Ir {
         let Some(StrPart::Lit(first)) = parts.first() else {
             return self.string(parts, true);
         };
@@ -297,7 +290,6 @@ impl LowerCtx {
         }
         let mut rest = vec![StrPart::Lit(resolved)];
         rest.extend(parts[1..].iter().cloned());
-        let _ = span;
         self.string(&rest, true)
     }
 
@@ -392,7 +384,7 @@ impl LowerCtx {
                         let span = key.span();
                         let pending = match from {
                             None => Pending::Inherit { name, span },
-                            Some(from) => Pending::InheritFrom { from, name, span },
+                            Some(from) => Pending::InheritFrom { from, name },
                         };
                         self.insert_static(&mut acc, name, span, pending, false);
                     }
@@ -525,7 +517,7 @@ impl LowerCtx {
         let mut statics: Vec<(Sym, Slot)> = pending
             .statics
             .into_iter()
-            .map(|(name, span, value)| (name, self.slot(value, name, span, skip)))
+            .map(|(name, _, value)| (name, self.slot(value, name, skip)))
             .collect();
         statics.sort_by_key(|(n, _)| *n);
         let dynamics = pending
@@ -538,7 +530,7 @@ impl LowerCtx {
                         self.alloc(Ir::Lit(Lit::Str(Arc::from(s.as_str()))), key.span())
                     }
                 };
-                let v = self.slot(value, Sym::new(""), key.span(), skip);
+                let v = self.slot(value, Sym::new(""), skip);
                 (k, v)
             })
             .collect();
@@ -552,26 +544,18 @@ impl LowerCtx {
         }
     }
 
-    fn slot(&mut self, value: Pending<'_>, name: Sym, span: Span, skip: usize) -> Slot {
+    fn slot(&mut self, value: Pending<'_>, name: Sym, skip: usize) -> Slot {
         match value {
             Pending::Expr(e) => Slot::Expr(self.expr(e, Some(name))),
             Pending::Inherit { name, span } => {
                 let ir = self.resolve(&name, span, skip);
                 Slot::Expr(self.alloc(ir, span))
             }
-            Pending::InheritFrom {
-                from,
-                name,
-                span: s,
-            } => {
+            Pending::InheritFrom { from, name } => {
                 let from = self.expr(from, None);
-                let _ = s;
                 Slot::InheritFrom { from, name }
             }
-            Pending::Nested(inner) => {
-                let _ = span;
-                Slot::Nested(Box::new(self.attrs(inner, false, skip)))
-            }
+            Pending::Nested(inner) => Slot::Nested(Box::new(self.attrs(inner, false, skip))),
         }
     }
 

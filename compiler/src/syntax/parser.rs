@@ -526,6 +526,27 @@ fn cursor_index<'a>(inp: &InputRef<'a, '_, I<'a>, Ex<'a>>) -> usize {
     *inp.cursor().inner()
 }
 
+/// Consumes tokens up to (not including) token index `end`.
+fn advance_to<'a>(inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>, end: usize) {
+    while cursor_index(inp) < end && inp.peek().is_some() {
+        inp.skip();
+    }
+}
+
+/// The end of a recovery skip: consumes up to `end`, or fails when that
+/// would skip nothing (so the recovery does not loop on the same token).
+fn skipped<'a, T>(
+    inp: &mut InputRef<'a, '_, I<'a>, Ex<'a>>,
+    start: usize,
+    end: usize,
+) -> Result<Option<T>, PError> {
+    if end == start {
+        return Err(rich_at(inp));
+    }
+    advance_to(inp, end);
+    Ok(None)
+}
+
 /// A node under construction: the expression and its height.
 ///
 /// Chumsky drops the outputs of alternatives it abandons, possibly deep in
@@ -1235,9 +1256,7 @@ fn skip_delimited_span<'a>(
         };
         let end = close as usize + 1;
         let span = st.span_of(start, end);
-        for _ in start..end {
-            inp.skip();
-        }
+        advance_to(inp, end);
         Ok(span)
     })
 }
@@ -1285,9 +1304,7 @@ fn skip_type<'a>() -> impl Parser<'a, I<'a>, Ty, Ex<'a>> + Clone {
         } else {
             st.point(start)
         };
-        for _ in start..k {
-            inp.skip();
-        }
+        advance_to(inp, k);
         Ok(Ty {
             t: TypeExpr::Error(span),
             h: 1,
@@ -1389,13 +1406,7 @@ fn skip_field<'a>() -> impl Parser<'a, I<'a>, Option<PField>, Ex<'a>> + Clone {
             }
             k = skip_group(st, k);
         }
-        if k == start {
-            return Err(rich_at(inp));
-        }
-        for _ in start..k {
-            inp.skip();
-        }
-        Ok(None)
+        skipped(inp, start, k)
     })
 }
 
@@ -1520,13 +1531,7 @@ fn skip_binding<'a>() -> impl Parser<'a, I<'a>, Option<PBinding>, Ex<'a>> + Clon
             }
             k += 1;
         }
-        if k == start {
-            return Err(rich_at(inp));
-        }
-        for _ in start..k {
-            inp.skip();
-        }
-        Ok(None)
+        skipped(inp, start, k)
     })
 }
 
