@@ -26,7 +26,9 @@ fn text_of(db: &RootDatabase, name: &str) -> String {
     // Diagnostics name files relative to the working directory when they
     // can; find the text through the db (already loaded, so no new read).
     let cwd = std::env::current_dir().unwrap_or_default();
-    let path = if Path::new(name).is_absolute() {
+    let path = if let Some(p) = dvm_compiler::embedded::from_display(name) {
+        p
+    } else if Path::new(name).is_absolute() {
         Path::new(name).to_path_buf()
     } else {
         cwd.join(name)

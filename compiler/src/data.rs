@@ -115,9 +115,7 @@ impl Serialize for Data {
                 seq.end()
             }
             Data::Attrs(entries) => serialize_entries(s, entries, None),
-            Data::Object(o) => {
-                serialize_entries(s, &o.fields, o.template.then(|| o.kind.as_str()))
-            }
+            Data::Object(o) => serialize_entries(s, &o.fields, o.template.then(|| o.kind.as_str())),
             Data::Secret(parts) => s.serialize_str(&secret_placeholder(parts)),
             Data::Function(_) => s.serialize_str("<function>"),
         }

@@ -133,7 +133,14 @@ impl Db for RootDatabase {
         if let Some(f) = files.get(path) {
             return *f;
         }
-        let contents = self.loader.load(path);
+        let contents = if crate::embedded::contains(path) {
+            match crate::embedded::lookup(path) {
+                Some(text) => FileContents::Text(Arc::from(text)),
+                None => FileContents::Missing,
+            }
+        } else {
+            self.loader.load(path)
+        };
         let f = SourceFile::new(self, path.to_path_buf(), contents);
         files.insert(path.to_path_buf(), f);
         f
@@ -154,6 +161,9 @@ pub fn display_name(db: &dyn Db, file: SourceFile) -> FileName {
 /// when that is short (below it, `.` for itself, or at most two `..` up),
 /// else absolute.
 pub fn display_path(path: &Path) -> FileName {
+    if let Some(shown) = crate::embedded::display(path) {
+        return Arc::from(shown);
+    }
     let relative = std::env::current_dir()
         .ok()
         .and_then(|cwd| pathdiff::diff_paths(path, cwd))

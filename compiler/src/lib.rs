@@ -15,11 +15,13 @@ pub mod codes;
 pub mod data;
 pub mod db;
 pub mod diag;
+pub mod embedded;
 pub mod eval;
 pub mod hir;
 pub mod intern;
 pub mod source;
 pub mod syntax;
+pub mod types;
 
 /// Stack size for threads that evaluate: the machine recurses (bounded by
 /// [`eval::MAX_DEPTH`]), so it gets a large stack rather than the default

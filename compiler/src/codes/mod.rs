@@ -3,13 +3,14 @@
 //!
 //! Codes are stable: a code is never reused for another meaning. Ranges:
 //! `E00xx` syntax, `E01xx` names and lowering, `E02xx` evaluation,
-//! `E03xx` imports and files, `E09xx` command-line input; `Wxxxx` warnings.
+//! `E03xx` imports and files, `E04xx` types and kinds, `E09xx` command-line input; `Wxxxx` warnings.
 //! Each stage's module declares its constants and their entries; this file
 //! only joins them.
 
 pub mod eval;
 pub mod names;
 pub mod syntax;
+pub mod types;
 
 /// One diagnostic code: its stable id, a one-line title and the long
 /// explanation (with an example of the mistake and its fix).
@@ -25,6 +26,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .iter()
         .chain(names::CODES)
         .chain(eval::CODES)
+        .chain(types::CODES)
         .collect();
     all.sort_by_key(|c| c.code);
     all

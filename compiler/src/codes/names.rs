@@ -6,9 +6,39 @@ pub const DUPLICATE_ATTRIBUTE: &str = "E0102";
 pub const DYNAMIC_IN_LET: &str = "E0103";
 pub const DYNAMIC_INHERIT: &str = "E0104";
 pub const KIND_UNSUPPORTED: &str = "E0105";
+pub const UNKNOWN_TYPE: &str = "E0106";
+pub const ALIAS_CYCLE: &str = "E0107";
 pub const WITH_HIDES_NAMES: &str = "W0101";
+pub const PROJECT_DEPRECATED: &str = "W0102";
 
 pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: UNKNOWN_TYPE,
+        title: "unknown type",
+        explanation: "A type annotation names a type that is not a base type, a kind, a \
+`type` alias in scope or a variable holding a kind.\n\n\
+Example:\n\n    let port : Integer = 8080; in port\n\n\
+The base types are `Int Float Number Bool String Path Null Any Duration Memory Cpu \
+Secret`. Fix the name:\n\n    let port : Int = 8080; in port\n\n\
+Only `Template` takes an argument (`Template Workspace`).",
+    },
+    CodeInfo {
+        code: ALIAS_CYCLE,
+        title: "type alias defined as itself",
+        explanation: "A `type` alias only names another alias that leads back to it, so it \
+never reaches a real type.\n\n\
+Example:\n\n    let type A = B; type B = A; in x\n\n\
+Give one of them a real type. Recursion through a record or list is fine:\n\n\
+    let type Tree = { name : String, children : [Tree] }; in x",
+    },
+    CodeInfo {
+        code: PROJECT_DEPRECATED,
+        title: "`Project` is deprecated",
+        explanation: "`Project` is the old name of `Domain` (a bounded context inside an \
+ecosystem). It still works and builds a `Domain`.\n\n\
+Example:\n\n    domains.auth = Project { apps = { }; };\n\n\
+Write:\n\n    domains.auth = Domain { apps = { }; };",
+    },
     CodeInfo {
         code: UNDEFINED_VARIABLE,
         title: "undefined variable",
@@ -42,16 +72,13 @@ Write the attribute out instead: `{ ${x} = set.${x}; }`.",
     },
     CodeInfo {
         code: KIND_UNSUPPORTED,
-        title: "kind declarations are not supported yet",
-        explanation: "`kind \"Name\" { … }` declares a new kind (language.md §3): a typed \
-object constructor whose fields are checked. dvm parses kind declarations, but \
-checking them needs the type checker, which is not there yet; rather than accept a \
-kind that checks nothing, dvm reports this error where the kind is declared.\n\n\
-Example:\n\n    FeatureFlag = kind \"FeatureFlag\" { enabled : Bool, rollout : Int ? 100 };\n\n\
-Fix, for now: use a plain function with defaults, which gives the same shape \
-without the checks:\n\n    FeatureFlag = { enabled, rollout ? 100 }: { inherit enabled rollout; };\n\n\
-Type annotations (`port : Int = 8080;`) and `type` declarations are accepted \
-and not checked yet.",
+        title: "kind declarations not supported (retired)",
+        explanation: "Early versions of dvm parsed `kind \"Name\" { … }` before the type \
+checker existed and reported this error rather than accept a kind that checks \
+nothing. Kinds are checked now, so this code is no longer emitted; it stays \
+reserved so that it never means anything else.\n\n\
+Example of a kind declaration, valid today:\n\n\
+    FeatureFlag = kind \"FeatureFlag\" { enabled : Bool, rollout : Int ? 100 };",
     },
     CodeInfo {
         code: WITH_HIDES_NAMES,

@@ -104,6 +104,7 @@ pub static PRIMOPS: &[PrimOp] = &[
         v,
         Value::List(_)
     ))),
+    prim!("kindOf", 1, kind_of),
     prim!("isNull", 1, |ev, a| is(ev, a, |v| matches!(v, Value::Null))),
     prim!("isPath", 1, |ev, a| is(ev, a, |v| matches!(
         v,
@@ -176,7 +177,86 @@ fn primop_value(p: &'static PrimOp) -> Value {
 
 /// A top-level global other than `builtins`.
 pub fn lookup(name: &str) -> Option<Value> {
-    primop(name).map(primop_value)
+    primop(name)
+        .or_else(|| DVM_GLOBALS.iter().find(|p| p.name == name))
+        .map(primop_value)
+}
+
+/// dvm's own top-level functions (language.md §4, §6); not in
+/// `builtins`, so that `builtins` stays Nix's set (plus `kindOf`).
+pub static DVM_GLOBALS: &[PrimOp] = &[prim!("secret", 1, secret), prim!("Template", 2, template)];
+
+/// `template.extend`, reached by selecting `extend` on a template.
+pub static EXTEND: PrimOp = prim!("extend", 2, extend);
+
+/// `secret "NAME"`
+fn secret(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
+    let name = match ev.force(&a[0])? {
+        Value::Str(s) => s,
+        other => return wrong("secret", "a string (the secret's name)", &other),
+    };
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+    if !valid {
+        return EvalError::new(
+            codes::BAD_INPUT,
+            format!("`{name}` is not a valid secret name"),
+        )
+        .help("secret names use letters, digits, `_`, `-` and `.`: `secret \"PG_PASSWORD\"`")
+        .err();
+    }
+    Ok(Value::Secret(Rc::from(vec![
+        crate::data::SecretPart::Secret(Box::from(&*name)),
+    ])))
+}
+
+/// `Template Kind { … }`
+fn template(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
+    let kind = match ev.force(&a[0])? {
+        Value::Kind(k) => k,
+        other => {
+            return EvalError::new(
+                crate::codes::types::BAD_TEMPLATE,
+                format!("`Template` needs a kind, but this is {}", other.describe()),
+            )
+            .help("write `Template Workspace { … }`")
+            .err();
+        }
+    };
+    let lit = super::contract::lit_of(&a[1]);
+    let fields = ev.force(&a[1])?;
+    let Value::Attrs(fields) = fields else {
+        return wrong("Template", "a set of fields", &fields);
+    };
+    let cx = super::types::CheckCx {
+        lit,
+        expected_by: kind.loc.clone(),
+        ..Default::default()
+    };
+    ev.make_template(&kind, &fields, &cx, None)
+}
+
+fn extend(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
+    match ev.force(&a[0])? {
+        Value::Attrs(t) if t.meta.as_ref().is_some_and(|m| m.template) => {
+            ev.extend_template(&t, a[1].clone())
+        }
+        other => wrong("extend", "a template", &other),
+    }
+}
+
+/// `builtins.kindOf v`: the kind's name of an object or template, else null.
+fn kind_of(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
+    Ok(match ev.force(&a[0])? {
+        Value::Attrs(o) => match &o.meta {
+            Some(m) => Value::str(m.kind.name.as_str()),
+            None => Value::Null,
+        },
+        Value::Kind(k) => Value::str(k.name.as_str()),
+        _ => Value::Null,
+    })
 }
 
 /// The `builtins` set; `own` is the thunk that will hold the set itself
@@ -675,7 +755,7 @@ fn function_args(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
                 Ok(Value::Attrs(Rc::new(Attrs::from_unsorted(
                     fields
                         .iter()
-                        .map(|(n, d)| (*n, Thunk::Ready(Value::Bool(d.is_some()))))
+                        .map(|f| (f.name, Thunk::Ready(Value::Bool(f.default.is_some()))))
                         .collect(),
                 ))))
             }
@@ -1249,7 +1329,8 @@ fn to_json(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
 fn to_string(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let v = ev.force(&a[0])?;
     match v {
-        Value::Str(_) => Ok(v),
+        // A secret never becomes text: `toString` keeps it a secret.
+        Value::Str(_) | Value::Secret(_) => Ok(v),
         // The common case, without an intermediate `String`.
         Value::Int(i) => Ok(Value::Str(Rc::from(itoa::Buffer::new().format(i)))),
         v => {

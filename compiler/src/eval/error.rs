@@ -29,6 +29,8 @@ pub struct EvalError {
     pub elided_like: usize,
     /// Label text for the primary span when it is set later.
     pub label: String,
+    /// Extra lines (a kind's list of fields).
+    pub notes: Vec<String>,
 }
 
 pub type Error = Rc<EvalError>;
@@ -51,6 +53,7 @@ impl EvalError {
             elided: 0,
             elided_like: 0,
             label: String::new(),
+            notes: Vec::new(),
         }
     }
     pub fn label(mut self, label: impl Into<String>) -> EvalError {
@@ -86,14 +89,11 @@ impl EvalError {
         d.primary = self.primary.clone();
         d.secondary = self.secondary.clone();
         d.help = self.help.clone();
-        d.notes = self
-            .trace
-            .iter()
-            .map(|(line, n)| match n {
-                1 => line.clone(),
-                n => format!("{line} (repeated {n} times)"),
-            })
-            .collect();
+        d.notes = self.notes.clone();
+        d.notes.extend(self.trace.iter().map(|(line, n)| match n {
+            1 => line.clone(),
+            n => format!("{line} (repeated {n} times)"),
+        }));
         if self.elided > 0 {
             d.notes.push(format!("… and {} more calls", self.elided));
         }

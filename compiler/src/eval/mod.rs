@@ -16,9 +16,11 @@
 //! it returns values and [`EvalError`]s.
 
 pub mod builtins;
+pub mod contract;
 pub mod error;
 pub mod ops;
 pub mod output;
+pub mod types;
 pub mod value;
 
 use crate::codes::eval as codes;
@@ -83,6 +85,10 @@ pub struct Evaluator<'db> {
     sym_builtins: Sym,
     /// Compiled regular expressions of `match`/`split`, by source.
     pub regex_cache: FxHashMap<String, regex::Regex>,
+    /// When set, forcing to data keeps functions (as
+    /// [`crate::data::Data::Function`] handles into this list) instead of
+    /// failing: graph resolution calls them back.
+    pub kept_functions: Option<Vec<Value>>,
     /// Largest string and list a single operation may build, so that
     /// doubling loops end in a diagnostic instead of exhausting memory.
     pub limits: Limits,
@@ -206,6 +212,7 @@ impl<'db> Evaluator<'db> {
             builtin_cache: FxHashMap::default(),
             sym_builtins: Sym::new("builtins"),
             limits: Limits::default(),
+            kept_functions: None,
         }
     }
 
@@ -275,7 +282,7 @@ impl<'db> Evaluator<'db> {
         let mut entries = Vec::new();
         for (name, arg) in settings.args(self.db) {
             let sym = Sym::new(name);
-            if !*ellipsis && !fields.iter().any(|(f, _)| *f == sym) {
+            if !*ellipsis && !fields.iter().any(|f| f.name == sym) {
                 continue;
             }
             let thunk = match arg {
@@ -392,7 +399,7 @@ impl<'db> Evaluator<'db> {
                 }
             }
         }
-        None
+        crate::embedded::search(text)
     }
 
     // ---- the machine -----------------------------------------------------
@@ -481,6 +488,7 @@ impl<'db> Evaluator<'db> {
             let mut st = cell.borrow_mut();
             let site = match &*st {
                 ThunkState::Waiting(id, env) => Some((env.module.clone(), *id)),
+                ThunkState::Checked(c) => contract::lit_of(&c.0),
                 _ => None,
             };
             std::mem::replace(&mut *st, ThunkState::Pending(site))
@@ -494,6 +502,10 @@ impl<'db> Evaluator<'db> {
                 self.apply(f, a).and_then(|g| self.apply(g, b))
             }
             ThunkState::Select(t, name) => self.force(&t).and_then(|v| self.select_one(v, name)),
+            ThunkState::Checked(c) => {
+                let (t, ty, cx) = *c;
+                self.force_checked(&t, &ty, &cx)
+            }
             ThunkState::Done(_) | ThunkState::Failed(_) | ThunkState::Pending(_) => EvalError::new(
                 codes::INTERNAL,
                 "internal error: thunk in an unexpected state",
@@ -692,6 +704,14 @@ impl<'db> Evaluator<'db> {
                                 let t = t.clone();
                                 v = self.force(&t)?;
                             }
+                            None if name.as_str() == "extend"
+                                && a.meta.as_ref().is_some_and(|m| m.template) =>
+                            {
+                                v = Value::PrimOp(Rc::new(PrimOpApp {
+                                    op: &builtins::EXTEND,
+                                    args: vec![Thunk::Ready(v.clone())],
+                                }));
+                            }
                             None => {
                                 if let Some(d) = default {
                                     return self.eval(*d, env);
@@ -756,9 +776,20 @@ impl<'db> Evaluator<'db> {
                         continue;
                     }
                     let a = self.thunk(*first, env);
-                    f = self
-                        .apply(f, a)
-                        .map_err(|e| at_if_unset(e, &m.name, m.span(id)))?;
+                    let site = || {
+                        Some(types::Loc {
+                            file: m.name.clone(),
+                            span: m.span(id),
+                        })
+                    };
+                    f = match &f {
+                        Value::Kind(k) => self.apply_kind(&k.clone(), a, site()),
+                        Value::Attrs(t) if t.meta.as_ref().is_some_and(|m| m.template) => {
+                            self.call_template(&t.clone(), a, site())
+                        }
+                        _ => self.apply(f, a),
+                    }
+                    .map_err(|e| at_if_unset(e, &m.name, m.span(id)))?;
                     rest = tail;
                 }
                 Ok(f)
@@ -831,6 +862,39 @@ impl<'db> Evaluator<'db> {
                 lambda: l.clone(),
                 env: env.clone(),
             }))),
+            Ir::Annotated { expr, ty } => {
+                let v = self.eval(*expr, env)?;
+                let t = self.eval_type(*ty, env)?;
+                let cx = types::CheckCx {
+                    value_at: None,
+                    lit: Some((m.clone(), *expr)),
+                    expected_by: Some(types::Loc {
+                        file: m.name.clone(),
+                        span: m.source_map.type_span(*ty),
+                    }),
+                    path: Rc::from(""),
+                    partial: false,
+                };
+                self.check(v, &t, &cx)
+            }
+            Ir::Kind { name, fields, .. } => {
+                let loc = types::Loc {
+                    file: m.name.clone(),
+                    span: m.span(id),
+                };
+                let record = match self.eval_type(*fields, env)? {
+                    types::Ty::Record(r) => r,
+                    _ => Rc::new(types::RecordTy {
+                        fields: Vec::new(),
+                        rest: None,
+                    }),
+                };
+                Ok(Value::Kind(Rc::new(types::KindDef {
+                    name: Sym::new(name),
+                    fields: record,
+                    loc: Some(loc),
+                })))
+            }
             Ir::Interp { parts, path } => {
                 let literal: usize = parts
                     .iter()
@@ -840,16 +904,35 @@ impl<'db> Evaluator<'db> {
                     })
                     .sum();
                 let mut out = String::with_capacity(literal);
+                // Pieces before and between secrets, once one is met.
+                let mut secret: Vec<crate::data::SecretPart> = Vec::new();
                 for part in parts.iter() {
                     match part {
                         Part::Lit(s) => out.push_str(s),
                         Part::Interp(e) => {
                             let v = self.eval(*e, env)?;
+                            if let Value::Secret(p) = &v
+                                && !*path
+                            {
+                                if !out.is_empty() {
+                                    secret.push(crate::data::SecretPart::Text(Box::from(
+                                        std::mem::take(&mut out).as_str(),
+                                    )));
+                                }
+                                secret.extend(p.iter().cloned());
+                                continue;
+                            }
                             ops::coerce_to_string(self, &v, &mut out, false)
                                 .map_err(|err| at_if_unset(err, &m.name, m.span(*e)))?;
                             self.check_string(out.len())?;
                         }
                     }
+                }
+                if !secret.is_empty() {
+                    if !out.is_empty() {
+                        secret.push(crate::data::SecretPart::Text(Box::from(out.as_str())));
+                    }
+                    return Ok(Value::Secret(Rc::from(secret)));
                 }
                 if *path {
                     Ok(Value::Path(Rc::from(
@@ -977,6 +1060,13 @@ impl<'db> Evaluator<'db> {
         }
         let v = if name.as_str() == "builtins" {
             self.builtins_value()
+        } else if crate::hir::lower::BUILTIN_KINDS.contains(&name.as_str()) {
+            let prelude = self
+                .db
+                .file(&crate::embedded::path(crate::embedded::PRELUDE));
+            let thunk = self.import_file(prelude, false)?;
+            let kinds = self.force(&thunk)?;
+            self.select_one(kinds, name)?
         } else {
             match builtins::lookup(name.as_str()) {
                 Some(v) => v,
@@ -1045,6 +1135,10 @@ impl<'db> Evaluator<'db> {
     pub fn apply(&mut self, func: Value, arg: Thunk) -> EResult<Value> {
         match func {
             Value::Lambda(c) => self.call_lambda(&c, arg),
+            Value::Kind(k) => self.apply_kind(&k, arg, None),
+            Value::Attrs(t) if t.meta.as_ref().is_some_and(|m| m.template) => {
+                self.call_template(&t, arg, None)
+            }
             Value::PrimOp(p) => {
                 let mut args = Vec::with_capacity(p.op.arity);
                 args.extend(p.args.iter().cloned());
@@ -1110,12 +1204,38 @@ impl<'db> Evaluator<'db> {
                     .err();
                 };
                 let frame = Rc::new(Frame::new(&c.env, fields.len() + usize::from(at.is_some())));
-                for (i, (name, default)) in fields.iter().enumerate() {
+                for (i, field) in fields.iter().enumerate() {
+                    let name = &field.name;
+                    let ty = match field.ty {
+                        Some(ty) => Some((ty, self.eval_type(ty, &frame)?)),
+                        None => None,
+                    };
+                    let check = |ev: &mut Self, t: Thunk, lit| match &ty {
+                        Some((id, ty)) => {
+                            let cx = types::CheckCx {
+                                value_at: None,
+                                lit,
+                                expected_by: Some(types::Loc {
+                                    file: m.name.clone(),
+                                    span: m.source_map.type_span(*id),
+                                }),
+                                path: Rc::from(name.as_str()),
+                                partial: false,
+                            };
+                            ev.checked(t, ty, cx)
+                        }
+                        None => t,
+                    };
                     match given.get(*name) {
-                        Some(t) => frame.set(i, t.clone()),
-                        None => match default {
+                        Some(t) => {
+                            let lit = contract::lit_of(t);
+                            let t = check(self, t.clone(), lit);
+                            frame.set(i, t)
+                        }
+                        None => match field.default {
                             Some(d) => {
-                                let t = self.thunk(*d, &frame);
+                                let t = self.thunk(d, &frame);
+                                let t = check(self, t, Some((m.clone(), d)));
                                 let t = self.breakable(t);
                                 frame.set(i, t);
                             }
@@ -1140,7 +1260,7 @@ impl<'db> Evaluator<'db> {
                 }
                 if !ellipsis {
                     for (k, _) in given.entries.iter() {
-                        if !fields.iter().any(|(f, _)| f == k) {
+                        if !fields.iter().any(|f| f.name == *k) {
                             let mut e = EvalError::new(
                                 codes::UNEXPECTED_ARGUMENT,
                                 format!(
@@ -1154,7 +1274,7 @@ impl<'db> Evaluator<'db> {
                                 m.span(lambda.id),
                                 "the function is defined here",
                             );
-                            let names: Vec<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
+                            let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
                             e = match crate::diag::did_you_mean(k.as_str(), names) {
                                 Some(close) => e.help(format!("did you mean `{close}`?")),
                                 None => {

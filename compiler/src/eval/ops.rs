@@ -376,6 +376,22 @@ pub fn coerce_to_string(
 }
 
 fn cannot_coerce<T>(v: &Value) -> EResult<T> {
+    if let Value::Secret(parts) = v {
+        let name = parts
+            .iter()
+            .find_map(|p| match p {
+                crate::data::SecretPart::Secret(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        return EvalError::new(
+            crate::codes::types::SECRET_AS_TEXT,
+            format!("the secret `{name}` cannot become text"),
+        )
+        .label("this is a secret")
+        .help("pass the secret itself, or interpolate it into a string (`\"…${s}…\"`), which stays secret")
+        .err();
+    }
     let help = match v {
         Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null | Value::Unit(_) => {
             "convert it first with `toString`"
@@ -449,7 +465,12 @@ pub fn deep_merge(ev: &mut Evaluator<'_>, l: Value, r: Value) -> EResult<Value> 
             }
             let mut set = Attrs::from_sorted(out);
             set.appends = appends;
-            Ok(Value::Attrs(Rc::new(set)))
+            // An object merged stays an object of its kind (checked again);
+            // a template stays a template.
+            match a.meta.as_ref().or(b.meta.as_ref()) {
+                Some(meta) => ev.rebuild(&meta.clone(), &set),
+                None => Ok(Value::Attrs(Rc::new(set))),
+            }
         }
         _ => Ok(r),
     }

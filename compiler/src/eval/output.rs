@@ -155,10 +155,19 @@ fn convert_inner(
                 Data::Str(s.into_boxed_str())
             }
             Value::Attrs(a) => {
+                let meta = a.meta.clone();
                 let mut out = Vec::with_capacity(a.len());
                 for (k, t) in a.sorted_by_name() {
                     path.push(k.as_str().to_string());
                     match ev.force(&t) {
+                        // A kind may declare a function field (a
+                        // dependency's `exports`): it prints as a
+                        // placeholder rather than failing the output.
+                        Ok(Value::Lambda(_) | Value::PrimOp(_))
+                            if meta.is_some() && ev.kept_functions.is_none() =>
+                        {
+                            out.push((k, Data::Function(0)));
+                        }
                         Ok(x) => {
                             let j = convert(ev, x, path, errors);
                             out.push((k, j));
@@ -167,7 +176,46 @@ fn convert_inner(
                     }
                     path.pop();
                 }
-                Data::Attrs(out.into_boxed_slice())
+                match meta {
+                    None => Data::Attrs(out.into_boxed_slice()),
+                    Some(m) => {
+                        let source = |l: &super::types::Loc| crate::data::Source {
+                            file: l.file.clone(),
+                            span: l.span,
+                        };
+                        Data::Object(Box::new(crate::data::ObjectData {
+                            kind: m.kind.name,
+                            template: m.template,
+                            fields: out.into_boxed_slice(),
+                            source: m.site.as_ref().map(source),
+                            field_sources: m
+                                .field_sites
+                                .iter()
+                                .map(|(k, l)| (*k, source(l)))
+                                .collect(),
+                        }))
+                    }
+                }
+            }
+            Value::Secret(parts) => Data::Secret(parts.iter().cloned().collect()),
+            f @ (Value::Lambda(_) | Value::PrimOp(_) | Value::Kind(_))
+                if ev.kept_functions.is_some() =>
+            {
+                let kept = ev.kept_functions.get_or_insert_with(Vec::new);
+                kept.push(f);
+                Data::Function((kept.len() - 1) as u32)
+            }
+            Value::Kind(k) => {
+                return EvalError::new(
+                    codes::NOT_JSON,
+                    format!("cannot convert the kind `{}` to JSON", k.name),
+                )
+                .help(format!(
+                    "build an object with it: `{} {{ … }}`; {}",
+                    k.name,
+                    at_path(path)
+                ))
+                .err();
             }
             Value::Lambda(c) => {
                 let m = &c.env.module;

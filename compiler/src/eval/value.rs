@@ -38,6 +38,11 @@ pub enum Value {
     /// A unit literal or arithmetic on them (`5s`, `512Mi`), see
     /// [`UnitValue`].
     Unit(Rc<UnitValue>),
+    /// A kind: a typed object constructor (`Workspace`, or one made with
+    /// `kind "X" { … }`).
+    Kind(Rc<super::types::KindDef>),
+    /// `secret "NAME"`, or a string with secrets interpolated: never text.
+    Secret(Rc<[crate::data::SecretPart]>),
 }
 
 /// The dimension of a unit value (language.md §5).
@@ -85,8 +90,9 @@ impl Value {
             Value::Path(_) => "path",
             Value::Attrs(_) => "set",
             Value::List(_) => "list",
-            Value::Lambda(_) | Value::PrimOp(_) => "lambda",
+            Value::Lambda(_) | Value::PrimOp(_) | Value::Kind(_) => "lambda",
             Value::Unit(u) => u.dim.name(),
+            Value::Secret(_) => "secret",
         }
     }
     /// The type's name for messages ("a string", "an integer").
@@ -98,7 +104,13 @@ impl Value {
             Value::Float(_) => "a float",
             Value::Str(_) => "a string",
             Value::Path(_) => "a path",
-            Value::Attrs(_) => "a set",
+            Value::Attrs(a) => match &a.meta {
+                Some(m) if m.template => "a template",
+                Some(_) => "an object",
+                None => "a set",
+            },
+            Value::Kind(_) => "a kind",
+            Value::Secret(_) => "a secret",
             Value::List(_) => "a list",
             Value::Lambda(_) => "a function",
             Value::PrimOp(_) => "a built-in function",
@@ -127,6 +139,8 @@ pub struct Attrs {
     /// merge appends them to the left side's value (language.md §4).
     /// Sorted; empty for almost every set.
     pub appends: Vec<Sym>,
+    /// Set when a kind built this set: an object, or a template.
+    pub meta: Option<Rc<super::types::ObjMeta>>,
 }
 
 impl Attrs {
@@ -134,6 +148,7 @@ impl Attrs {
         Attrs {
             entries,
             appends: Vec::new(),
+            meta: None,
         }
     }
     pub fn is_append(&self, key: Sym) -> bool {
@@ -256,6 +271,9 @@ pub enum ThunkState {
     /// Select an attribute of a thunk's value when forced
     /// (`inherit (e) x;`, `mapAttrs`).
     Select(Thunk, Sym),
+    /// Check the first thunk's value against a type when forced (a field
+    /// of an object, an element of a typed list): contracts are lazy.
+    Checked(Box<(Thunk, super::types::Ty, super::types::CheckCx)>),
     /// Being computed; the node and module, for the infinite-recursion
     /// error's span.
     Pending(Option<(Rc<LoadedModule>, ExprId)>),

@@ -11,11 +11,13 @@
 //! file's top level, each `let`, `rec { … }`, lambda and `with`. `inherit x;`
 //! inside a `let` or `rec` looks `x` up *outside* that scope, as in Nix.
 //!
-//! Types are not checked yet, so lowering ignores them: an annotated
-//! binding or pattern field lowers as an unannotated one, a `type`
-//! declaration lowers to nothing (it is neither an attribute nor a
-//! variable), and a `kind` declaration is error E0105 rather than a kind
-//! that checks nothing.
+//! Types are lowered too ([`TyIr`]): a type name resolves, innermost
+//! first, to a `type` alias in scope, a base type (`Int`), a variable (which
+//! must hold a kind when the type is used), or a built-in kind
+//! (`Workspace`); anything else is E0106 with "did you mean". Aliases are
+//! scoped like the bindings they sit among (a `let`, a record) and are not
+//! values. An annotated binding lowers to [`Ir::Annotated`], a `kind`
+//! declaration to [`Ir::Kind`].
 
 use super::*;
 use crate::codes::names as codes;
@@ -42,6 +44,37 @@ pub const GLOBALS: &[&str] = &[
     "throw",
     "toString",
     "true",
+    // Kinds and templates (language.md §4, objects.md).
+    "Template",
+    "Ecosystem",
+    "Domain",
+    "Project",
+    "App",
+    "Workspace",
+    "Service",
+    "Dependency",
+    "Volume",
+    "Task",
+    "Workflow",
+    "Pipeline",
+    "Job",
+    "Runtime",
+];
+
+/// The built-in kinds (objects.md), defined in the embedded prelude.
+pub const BUILTIN_KINDS: &[&str] = &[
+    "App",
+    "Dependency",
+    "Domain",
+    "Ecosystem",
+    "Job",
+    "Pipeline",
+    "Runtime",
+    "Service",
+    "Task",
+    "Volume",
+    "Workflow",
+    "Workspace",
 ];
 
 /// Lowers a parsed file. `dir` is the directory relative paths resolve
@@ -50,6 +83,11 @@ pub fn lower(root: &ast::Expr, file: &FileName, dir: &Path) -> Lowered {
     let mut cx = LowerCtx {
         exprs: Vec::new(),
         spans: Vec::new(),
+        types: Vec::new(),
+        type_spans: Vec::new(),
+        key_spans: FxHashMap::default(),
+        field_name_spans: FxHashMap::default(),
+        type_scopes: Vec::new(),
         diagnostics: Vec::new(),
         scopes: vec![Scope::Frame(FxHashMap::default())],
         file: file.clone(),
@@ -59,10 +97,14 @@ pub fn lower(root: &ast::Expr, file: &FileName, dir: &Path) -> Lowered {
     Lowered {
         module: Arc::new(Module {
             exprs: cx.exprs,
+            types: cx.types,
             root,
         }),
         source_map: Arc::new(SourceMap {
             spans: cx.spans,
+            type_spans: cx.type_spans,
+            key_spans: cx.key_spans,
+            field_name_spans: cx.field_name_spans,
             diagnostics: cx.diagnostics,
         }),
     }
@@ -76,6 +118,12 @@ enum Scope {
 struct LowerCtx {
     exprs: Vec<Ir>,
     spans: Vec<Span>,
+    types: Vec<TyIr>,
+    type_spans: Vec<Span>,
+    key_spans: FxHashMap<ExprId, Span>,
+    field_name_spans: FxHashMap<TyId, Span>,
+    /// `type` aliases in scope, innermost last.
+    type_scopes: Vec<FxHashMap<Sym, TyId>>,
     diagnostics: Vec<Diagnostic>,
     scopes: Vec<Scope>,
     file: FileName,
@@ -89,12 +137,22 @@ struct PendingAttrs<'a> {
     statics: Vec<(Sym, Span, Pending<'a>)>,
     dynamics: Vec<(&'a AttrKey, Pending<'a>)>,
     appends: Vec<Sym>,
+    /// `type Name = T;` declarations among the bindings.
+    types: Vec<(&'a ast::Name, Span, &'a ast::TypeExpr)>,
 }
 
 enum Pending<'a> {
     Expr(&'a ast::Expr),
-    Inherit { name: Sym, span: Span },
-    InheritFrom { from: &'a ast::Expr, name: Sym },
+    /// `x : T = e;`
+    Annotated(&'a ast::Expr, &'a ast::TypeExpr),
+    Inherit {
+        name: Sym,
+        span: Span,
+    },
+    InheritFrom {
+        from: &'a ast::Expr,
+        name: Sym,
+    },
     Nested(PendingAttrs<'a>),
 }
 
@@ -207,33 +265,28 @@ impl LowerCtx {
                     let attrs = self.rec_attrs(pending);
                     Ir::Attrs(Box::new(attrs))
                 } else {
-                    Ir::Attrs(Box::new(self.attrs(pending, false, 0)))
+                    self.push_type_scope(&pending.types);
+                    let attrs = self.attrs(pending, false, 0);
+                    self.type_scopes.pop();
+                    Ir::Attrs(Box::new(attrs))
                 }
             }
             ExprKind::List(items) => Ir::List(items.iter().map(|i| self.expr(i, None)).collect()),
             ExprKind::Lambda { param, body } => return self.lambda(e, param, body, name_hint),
             ExprKind::Kind {
-                name, name_span, ..
+                name,
+                fields,
+                name_span,
             } => {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::KIND_UNSUPPORTED,
-                        "kind declarations are not supported yet",
-                    )
-                    .at(
-                        &self.file,
-                        Span {
-                            start: span.start,
-                            end: name_span.end,
-                        },
-                        format!("kind `{name}` is declared here"),
-                    )
-                    .with_help(
-                        "the type checker will add kinds; until then, use a function with \
-                         defaults, `{ a, b ? 1 }: { inherit a b; }`",
-                    ),
-                );
-                Ir::Error
+                let fields = self.ty(fields);
+                let ir = Ir::Kind {
+                    name: Arc::from(name.as_ref()),
+                    fields,
+                    doc: None,
+                };
+                // The kind's span is its head, `kind "Name"`: what a
+                // "declared here" label points at.
+                return self.alloc(ir, span.to(*name_span).with_end(name_span.end));
             }
         };
         self.alloc(ir, span)
@@ -314,6 +367,17 @@ impl LowerCtx {
             "true" => return Ir::Lit(Lit::Bool(true)),
             "false" => return Ir::Lit(Lit::Bool(false)),
             "null" => return Ir::Lit(Lit::Null),
+            "Project" => {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        codes::PROJECT_DEPRECATED,
+                        "`Project` is a deprecated name for `Domain`",
+                    )
+                    .at(&self.file, span, "builds a `Domain`")
+                    .with_help("write `Domain` instead"),
+                );
+                return Ir::Global(Sym::new("Domain"));
+            }
             s if GLOBALS.contains(&s) => return Ir::Global(*name),
             _ => {}
         }
@@ -354,16 +418,33 @@ impl LowerCtx {
                     path,
                     value,
                     append,
+                    ty,
                     ..
                 } => {
                     if path.is_empty() {
                         continue;
                     }
-                    self.insert_path(&mut acc, path, value, *append);
+                    let leaf = match ty {
+                        Some(t) => Pending::Annotated(value, t),
+                        None => Pending::Expr(value),
+                    };
+                    self.insert_path(&mut acc, path, leaf, *append);
                 }
-                // Types are not checked yet: an alias is neither an
-                // attribute nor a variable, so it lowers to nothing.
-                Binding::TypeDecl { .. } => {}
+                // An alias is neither an attribute nor a variable: it is
+                // put in scope by whoever lowers the binding list.
+                Binding::TypeDecl {
+                    name,
+                    name_span,
+                    ty,
+                    ..
+                } => {
+                    if let Some((_, prev, _)) = acc.types.iter().find(|(n, _, _)| *n == name) {
+                        let prev = *prev;
+                        self.duplicate(Sym::new(name), *name_span, prev);
+                        continue;
+                    }
+                    acc.types.push((name, *name_span, ty));
+                }
                 Binding::Inherit { from, names, .. } => {
                     for key in names {
                         let Some(name) = key.static_name() else {
@@ -398,16 +479,15 @@ impl LowerCtx {
         &mut self,
         acc: &mut PendingAttrs<'a>,
         path: &'a [AttrKey],
-        value: &'a ast::Expr,
+        value: Pending<'a>,
         append: bool,
     ) {
         let (first, rest) = (&path[0], &path[1..]);
-        let leaf = |value: &'a ast::Expr| Pending::Expr(value);
         match first.static_name() {
             Some(name) => {
                 let name = Sym::new(&name);
                 if rest.is_empty() {
-                    self.insert_static(acc, name, first.span(), leaf(value), append);
+                    self.insert_static(acc, name, first.span(), value, append);
                 } else {
                     let idx = match acc.statics.iter().position(|(n, _, _)| *n == name) {
                         Some(i) => i,
@@ -436,7 +516,7 @@ impl LowerCtx {
             }
             None => {
                 if rest.is_empty() {
-                    acc.dynamics.push((first, leaf(value)));
+                    acc.dynamics.push((first, value));
                 } else {
                     let mut inner = PendingAttrs::default();
                     self.insert_path(&mut inner, rest, value, append);
@@ -517,7 +597,13 @@ impl LowerCtx {
         let mut statics: Vec<(Sym, Slot)> = pending
             .statics
             .into_iter()
-            .map(|(name, _, value)| (name, self.slot(value, name, skip)))
+            .map(|(name, span, value)| {
+                let slot = self.slot(value, name, skip);
+                if let Slot::Expr(id) = &slot {
+                    self.key_spans.insert(*id, span);
+                }
+                (name, slot)
+            })
             .collect();
         statics.sort_by_key(|(n, _)| *n);
         let dynamics = pending
@@ -547,6 +633,11 @@ impl LowerCtx {
     fn slot(&mut self, value: Pending<'_>, name: Sym, skip: usize) -> Slot {
         match value {
             Pending::Expr(e) => Slot::Expr(self.expr(e, Some(name))),
+            Pending::Annotated(e, t) => {
+                let expr = self.expr(e, Some(name));
+                let ty = self.ty(t);
+                Slot::Expr(self.alloc(Ir::Annotated { expr, ty }, e.span))
+            }
             Pending::Inherit { name, span } => {
                 let ir = self.resolve(&name, span, skip);
                 Slot::Expr(self.alloc(ir, span))
@@ -573,7 +664,9 @@ impl LowerCtx {
 
     fn rec_attrs(&mut self, pending: PendingAttrs<'_>) -> AttrsIr {
         self.scopes.push(Scope::Frame(Self::frame_names(&pending)));
+        self.push_type_scope(&pending.types);
         let attrs = self.attrs(pending, true, 1);
+        self.type_scopes.pop();
         self.scopes.pop();
         attrs
     }
@@ -590,16 +683,19 @@ impl LowerCtx {
             );
         }
         self.scopes.push(Scope::Frame(Self::frame_names(&pending)));
+        self.push_type_scope(&pending.types);
         let attrs = self.attrs(
             PendingAttrs {
                 statics: pending.statics,
                 dynamics: Vec::new(),
                 appends: pending.appends,
+                types: Vec::new(),
             },
             true,
             1,
         );
         let body = self.expr(body, None);
+        self.type_scopes.pop();
         self.scopes.pop();
         Ir::Let {
             slots: attrs
@@ -610,6 +706,170 @@ impl LowerCtx {
                 .collect(),
             body,
         }
+    }
+
+    fn alloc_ty(&mut self, ty: TyIr, span: Span) -> TyId {
+        let id = TyId(self.types.len() as u32);
+        self.types.push(ty);
+        self.type_spans.push(span);
+        id
+    }
+
+    /// Puts the `type` declarations of a binding list in scope: each gets
+    /// an id first, so that aliases may refer to each other in any order;
+    /// an alias that is only another name for itself is E0107.
+    fn push_type_scope(&mut self, decls: &[(&ast::Name, Span, &ast::TypeExpr)]) {
+        let mut scope = FxHashMap::default();
+        let mut ids = Vec::with_capacity(decls.len());
+        for (name, span, ty) in decls {
+            let id = self.alloc_ty(TyIr::Error, ty.span());
+            self.field_name_spans.insert(id, *span);
+            scope.insert(Sym::new(name), id);
+            ids.push(id);
+        }
+        self.type_scopes.push(scope);
+        for ((name, span, ty), id) in decls.iter().zip(&ids) {
+            let lowered = self.ty(ty);
+            if self.alias_cycle(lowered, *id) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::ALIAS_CYCLE,
+                        format!("type `{name}` is defined as itself"),
+                    )
+                    .at(&self.file, *span, "this alias never reaches a real type")
+                    .with_help("an alias may refer to itself only inside a record or list type"),
+                );
+                continue;
+            }
+            let resolved = self.types[lowered.0 as usize].clone();
+            self.types[id.0 as usize] = resolved;
+        }
+    }
+
+    /// Whether `ty`, followed through aliases only, comes back to `target`.
+    fn alias_cycle(&self, mut ty: TyId, target: TyId) -> bool {
+        for _ in 0..=self.types.len() {
+            if ty == target {
+                return true;
+            }
+            match &self.types[ty.0 as usize] {
+                TyIr::Alias { target: t, .. } => ty = *t,
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    /// Lowers a type as written.
+    fn ty(&mut self, t: &ast::TypeExpr) -> TyId {
+        use ast::TypeExpr as T;
+        let span = t.span();
+        let ir = match t {
+            T::Error(_) => TyIr::Error,
+            T::Paren(inner, _) => return self.ty(inner),
+            T::Name(name, _) => self.type_name(name, span),
+            T::Literal(text, _) => TyIr::Literal(Arc::from(text.as_ref())),
+            T::List(inner, _) => TyIr::List(self.ty(inner)),
+            T::Record { fields, rest, .. } => {
+                let fields = fields
+                    .iter()
+                    .map(|f| {
+                        let ty = self.ty(&f.ty);
+                        self.field_name_spans.insert(ty, f.name_span);
+                        FieldTyIr {
+                            name: Sym::new(&f.name),
+                            ty,
+                            optional: f.optional,
+                            default: f.default.as_ref().map(|d| self.expr(d, None)),
+                            doc: f.doc.as_deref().map(Arc::from),
+                        }
+                    })
+                    .collect();
+                let rest = rest.as_ref().map(|r| self.ty(r));
+                TyIr::Record(Box::new(RecordTyIr { fields, rest }))
+            }
+            T::Union(members, _) => TyIr::Union(members.iter().map(|m| self.ty(m)).collect()),
+            T::Function { param, result, .. } => {
+                let p = self.ty(param);
+                let r = self.ty(result);
+                TyIr::Function(p, r)
+            }
+            T::Apply { func, arg, .. } => match func.as_ref() {
+                T::Name(n, _) if n.as_ref() == "Template" => TyIr::Template(self.ty(arg)),
+                other => {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_TYPE,
+                            "only `Template` takes a type argument",
+                        )
+                        .at(&self.file, other.span(), "this type takes no argument")
+                        .with_help("write `Template Kind` for a template of a kind"),
+                    );
+                    TyIr::Error
+                }
+            },
+        };
+        self.alloc_ty(ir, span)
+    }
+
+    fn type_name(&mut self, name: &str, span: Span) -> TyIr {
+        let sym = Sym::new(name);
+        for scope in self.type_scopes.iter().rev() {
+            if let Some(&target) = scope.get(&sym) {
+                return TyIr::Alias { name: sym, target };
+            }
+        }
+        if let Some(base) = BaseTy::from_name(name) {
+            return TyIr::Base(base);
+        }
+        for (up, scope) in self.scopes.iter().rev().enumerate() {
+            if let Scope::Frame(names) = scope
+                && let Some(&slot) = names.get(&sym)
+            {
+                return TyIr::Var {
+                    up: up as u32,
+                    slot,
+                    name: sym,
+                };
+            }
+        }
+        if name == "Project" {
+            return TyIr::Builtin(Sym::new("Domain"));
+        }
+        if BUILTIN_KINDS.contains(&name) {
+            return TyIr::Builtin(sym);
+        }
+        let mut candidates: Vec<&str> = BaseTy::ALL.iter().map(|(n, _)| *n).collect();
+        candidates.extend(BUILTIN_KINDS.iter().copied());
+        for scope in &self.type_scopes {
+            candidates.extend(scope.keys().map(|k| k.as_str()));
+        }
+        for scope in &self.scopes {
+            if let Scope::Frame(names) = scope {
+                candidates.extend(names.keys().map(|k| k.as_str()));
+            }
+        }
+        let mut diag = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`")).at(
+            &self.file,
+            span,
+            "no type, kind or alias has this name",
+        );
+        let lower = name.to_ascii_lowercase();
+        let prefix = candidates.iter().copied().find(|c| {
+            let c = c.to_ascii_lowercase();
+            c.len() >= 3 && (lower.starts_with(&c) || c.starts_with(&lower))
+        });
+        diag = match did_you_mean(name, candidates.iter().copied()).or(prefix) {
+            Some(close) => diag.with_help(format!("did you mean `{close}`?")),
+            None if name == "Template" => {
+                diag.with_help("`Template` needs a kind: `Template Workspace`")
+            }
+            None => diag.with_help(
+                "base types are Int Float Number Bool String Path Null Any Duration Memory Cpu Secret",
+            ),
+        };
+        self.diagnostics.push(diag);
+        TyIr::Error
     }
 
     fn lambda(
@@ -662,11 +922,10 @@ impl LowerCtx {
             ) => ParamIr::Pattern {
                 fields: fields
                     .iter()
-                    .map(|f| {
-                        (
-                            Sym::new(&f.name),
-                            f.default.as_ref().map(|d| self.expr(d, None)),
-                        )
+                    .map(|f| PatFieldIr {
+                        name: Sym::new(&f.name),
+                        default: f.default.as_ref().map(|d| self.expr(d, None)),
+                        ty: f.ty.as_ref().map(|t| self.ty(t)),
                     })
                     .collect(),
                 ellipsis,

@@ -28,9 +28,16 @@ use std::sync::Arc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ExprId(pub u32);
 
+/// Index of a type in [`Module::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TyId(pub u32);
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Module {
     pub exprs: Vec<Ir>,
+    /// Every type written in the file (annotations, `type` declarations,
+    /// kind declarations), names already resolved.
+    pub types: Vec<TyIr>,
     pub root: ExprId,
 }
 
@@ -38,6 +45,108 @@ impl Module {
     pub fn get(&self, id: ExprId) -> &Ir {
         &self.exprs[id.0 as usize]
     }
+    pub fn ty(&self, id: TyId) -> &TyIr {
+        self.types.get(id.0 as usize).unwrap_or(&TyIr::Error)
+    }
+}
+
+/// The base types of `language.md` §3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BaseTy {
+    Int,
+    Float,
+    Number,
+    Bool,
+    String,
+    Path,
+    Null,
+    Any,
+    Duration,
+    Memory,
+    Cpu,
+    Secret,
+}
+
+impl BaseTy {
+    pub const ALL: [(&'static str, BaseTy); 12] = [
+        ("Int", BaseTy::Int),
+        ("Float", BaseTy::Float),
+        ("Number", BaseTy::Number),
+        ("Bool", BaseTy::Bool),
+        ("String", BaseTy::String),
+        ("Path", BaseTy::Path),
+        ("Null", BaseTy::Null),
+        ("Any", BaseTy::Any),
+        ("Duration", BaseTy::Duration),
+        ("Memory", BaseTy::Memory),
+        ("Cpu", BaseTy::Cpu),
+        ("Secret", BaseTy::Secret),
+    ];
+    pub fn from_name(name: &str) -> Option<BaseTy> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    }
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, t)| *t == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("Any")
+    }
+}
+
+/// A type with its names resolved. Kinds are values, so a kind named in a
+/// type is either a builtin one or a variable that must hold a kind when
+/// the type is used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TyIr {
+    /// A type that failed to parse or resolve (its diagnostic exists);
+    /// accepts anything.
+    Error,
+    Base(BaseTy),
+    /// A built-in kind or shared type by name (`Workspace`, `Port`).
+    Builtin(Sym),
+    /// A variable that must hold a kind (`FeatureFlag = kind "…" {…}`).
+    Var {
+        up: u32,
+        slot: u32,
+        name: Sym,
+    },
+    /// `"tcp"`
+    Literal(Arc<str>),
+    /// `[T]`
+    List(TyId),
+    Record(Box<RecordTyIr>),
+    /// `T | U`
+    Union(Box<[TyId]>),
+    /// `T -> U`
+    Function(TyId, TyId),
+    /// `Template K`
+    Template(TyId),
+    /// A use of `type name = …;`: the declaration's type, with its name
+    /// kept for messages.
+    Alias {
+        name: Sym,
+        target: TyId,
+    },
+}
+
+/// `{ a : T, b ? : T, c : T ? d, ... : R }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordTyIr {
+    /// In source order.
+    pub fields: Box<[FieldTyIr]>,
+    pub rest: Option<TyId>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldTyIr {
+    pub name: Sym,
+    pub ty: TyId,
+    pub optional: bool,
+    /// Evaluated lazily where the record type is evaluated.
+    pub default: Option<ExprId>,
+    /// The `## …` lines above the field.
+    pub doc: Option<Arc<str>>,
 }
 
 /// Spans of a module's nodes and the diagnostics found while lowering
@@ -45,12 +154,33 @@ impl Module {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceMap {
     pub spans: Vec<Span>,
+    /// Span of each type in [`Module::types`].
+    pub type_spans: Vec<Span>,
+    /// For the value of a record or `let` binding: the span of its name
+    /// (`port` in `port = 8080;`), so errors about a field point at it.
+    pub key_spans: rustc_hash::FxHashMap<ExprId, Span>,
+    /// Span of the field name of each record type field, by the field's
+    /// type id.
+    pub field_name_spans: rustc_hash::FxHashMap<TyId, Span>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl SourceMap {
     pub fn span(&self, id: ExprId) -> Span {
         self.spans.get(id.0 as usize).copied().unwrap_or_default()
+    }
+    pub fn type_span(&self, id: TyId) -> Span {
+        self.type_spans
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+    /// The binding name's span for a binding's value, else the value's.
+    pub fn key_span(&self, id: ExprId) -> Span {
+        self.key_spans
+            .get(&id)
+            .copied()
+            .unwrap_or_else(|| self.span(id))
     }
 }
 
@@ -149,6 +279,18 @@ pub enum Ir {
         parts: Box<[Part]>,
         path: bool,
     },
+    /// `x : T = e`: `expr`'s value checked against `ty` when forced.
+    Annotated {
+        expr: ExprId,
+        ty: TyId,
+    },
+    /// `kind "Name" { … }`: a new kind whose fields are the record type
+    /// `fields`.
+    Kind {
+        name: Arc<str>,
+        fields: TyId,
+        doc: Option<Arc<str>>,
+    },
 }
 
 /// What fills one slot of a `let`/`rec` frame or one static attribute.
@@ -203,8 +345,16 @@ pub enum ParamIr {
     /// `{ a, b ? d, ... }@s: …`: slot `i` is field `i` (in source order),
     /// then one more slot for `s` if present.
     Pattern {
-        fields: Box<[(Sym, Option<ExprId>)]>,
+        fields: Box<[PatFieldIr]>,
         ellipsis: bool,
         at: Option<Sym>,
     },
+}
+
+/// One field of a lambda pattern: `name`, `name ? d`, `name : T ? d`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatFieldIr {
+    pub name: Sym,
+    pub default: Option<ExprId>,
+    pub ty: Option<TyId>,
 }

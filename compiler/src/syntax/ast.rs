@@ -32,6 +32,12 @@ impl Span {
             end: self.end.max(other.end),
         }
     }
+    pub fn with_end(self, end: u32) -> Span {
+        Span {
+            start: self.start,
+            end,
+        }
+    }
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
