@@ -221,11 +221,57 @@ pub fn module(db: &dyn Db, file: SourceFile) -> Arc<Module> {
     lower(db, file).module.clone()
 }
 
-/// Every syntax and name diagnostic of one file.
+/// Every syntax, name and static type diagnostic of one file.
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     let mut out = parse(db, file).errors.clone();
     out.extend(lower(db, file).source_map.diagnostics.iter().cloned());
+    // Types are checked only in files that parse and resolve: a broken
+    // tree would only give follow-on errors.
+    if !out.iter().any(Diagnostic::is_error) {
+        out.extend(crate::types::type_diagnostics(db, file));
+    }
     out
+}
+
+/// Resolves `<a/b>` against the `-I`/`DVM_PATH` entries, then the
+/// embedded stdlib: `a/b.dvm`, else `a/b` (a directory means its
+/// `main.dvm`, as for `import`).
+pub fn resolve_search_path(db: &dyn Db, text: &str) -> Option<PathBuf> {
+    let settings = db.settings();
+    for entry in settings.search_path(db) {
+        let candidate = match entry.split_once('=') {
+            Some((prefix, dir)) => {
+                if text == prefix {
+                    PathBuf::from(dir)
+                } else if let Some(rest) =
+                    text.strip_prefix(prefix).and_then(|r| r.strip_prefix('/'))
+                {
+                    Path::new(dir).join(rest)
+                } else {
+                    continue;
+                }
+            }
+            None => Path::new(entry).join(text),
+        };
+        let with_ext = PathBuf::from(format!("{}.dvm", candidate.display()));
+        for c in [with_ext, candidate.clone()] {
+            let f = db.file(&c);
+            match f.contents(db) {
+                FileContents::Missing => {}
+                _ => return Some(c),
+            }
+        }
+    }
+    crate::embedded::search(text)
+}
+
+/// The file `import path` reads: a directory means its `main.dvm`.
+pub fn import_target(db: &dyn Db, path: &Path) -> SourceFile {
+    let file = db.file(path);
+    if let FileContents::Directory = file.contents(db) {
+        return db.file(&path.join("main.dvm"));
+    }
+    file
 }
 
 /// What to evaluate: an entry file and an attribute path into its value.

@@ -172,11 +172,18 @@ pub fn evaluate_with(
     let syntax_broken = diagnostics
         .iter()
         .any(|d| d.is_error() && d.code.starts_with("E00"));
+    // An error the static checker found is found again at run time (same
+    // code, same place): report it once.
+    let known: Vec<(&'static str, Option<crate::diag::Label>)> = diagnostics
+        .iter()
+        .map(|d| (d.code, d.primary.clone()))
+        .collect();
     let value = match result {
         Ok(v) => Some(v),
         Err(errors) => {
             for e in errors {
-                if !e.silent && !syntax_broken {
+                let seen = known.iter().any(|(c, p)| *c == e.code && *p == e.primary);
+                if !e.silent && !syntax_broken && !seen {
                     diagnostics.push(e.into_diagnostic());
                 }
             }
@@ -372,34 +379,9 @@ impl<'db> Evaluator<'db> {
         Rc::new(e)
     }
 
-    /// Resolves `<a/b>` against `-I`/`DVM_PATH` entries.
+    /// Resolves `<a/b>` (see [`db::resolve_search_path`]).
     fn search_path(&mut self, text: &str) -> Option<PathBuf> {
-        let settings = self.db.settings();
-        for entry in settings.search_path(self.db) {
-            let candidate = match entry.split_once('=') {
-                Some((prefix, dir)) => {
-                    if text == prefix {
-                        PathBuf::from(dir)
-                    } else if let Some(rest) =
-                        text.strip_prefix(prefix).and_then(|r| r.strip_prefix('/'))
-                    {
-                        Path::new(dir).join(rest)
-                    } else {
-                        continue;
-                    }
-                }
-                None => Path::new(entry).join(text),
-            };
-            let with_ext = PathBuf::from(format!("{}.dvm", candidate.display()));
-            for c in [with_ext, candidate.clone()] {
-                let f = self.db.file(&c);
-                match f.contents(self.db) {
-                    FileContents::Missing => {}
-                    _ => return Some(c),
-                }
-            }
-        }
-        crate::embedded::search(text)
+        db::resolve_search_path(self.db, text)
     }
 
     // ---- the machine -----------------------------------------------------
