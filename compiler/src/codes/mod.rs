@@ -8,6 +8,7 @@
 //! only joins them.
 
 pub mod eval;
+pub mod graph;
 pub mod names;
 pub mod syntax;
 
@@ -25,6 +26,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .iter()
         .chain(names::CODES)
         .chain(eval::CODES)
+        .chain(graph::CODES)
         .collect();
     all.sort_by_key(|c| c.code);
     all
