@@ -16,6 +16,7 @@ pub mod data;
 pub mod db;
 pub mod diag;
 pub mod eval;
+pub mod graph;
 pub mod hir;
 pub mod intern;
 pub mod source;
