@@ -17,6 +17,7 @@ pub mod db;
 pub mod diag;
 pub mod embedded;
 pub mod eval;
+pub mod graph;
 pub mod hir;
 pub mod intern;
 pub mod source;

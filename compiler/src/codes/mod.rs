@@ -3,11 +3,13 @@
 //!
 //! Codes are stable: a code is never reused for another meaning. Ranges:
 //! `E00xx` syntax, `E01xx` names and lowering, `E02xx` evaluation,
-//! `E03xx` imports and files, `E04xx` types and kinds, `E09xx` command-line input; `Wxxxx` warnings.
+//! `E03xx` imports and files, `E04xx` types and kinds, `E06xx` graph resolution, `E09xx` command-line
+//! input; `Wxxxx` warnings.
 //! Each stage's module declares its constants and their entries; this file
 //! only joins them.
 
 pub mod eval;
+pub mod graph;
 pub mod names;
 pub mod syntax;
 pub mod types;
@@ -27,6 +29,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(names::CODES)
         .chain(eval::CODES)
         .chain(types::CODES)
+        .chain(graph::CODES)
         .collect();
     all.sort_by_key(|c| c.code);
     all

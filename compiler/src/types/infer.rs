@@ -355,7 +355,11 @@ impl<'a> Infer<'a> {
             | Ir::SearchPath(_)
             | Ir::Global(_)
             | Ir::WithVar { .. } => {}
-            Ir::Select { expr, path, default } => {
+            Ir::Select {
+                expr,
+                path,
+                default,
+            } => {
                 self.bind(*expr, frames);
                 for k in path.iter() {
                     if let Key::Dynamic(k) = k {
@@ -509,7 +513,11 @@ impl<'a> Infer<'a> {
                 self.def_type(d)
             }
             Ir::Global(name) => self.global(*name),
-            Ir::Select { expr, path, default } => {
+            Ir::Select {
+                expr,
+                path,
+                default,
+            } => {
                 let mut t = self.infer(*expr);
                 for k in path.iter() {
                     t = match k {
@@ -864,7 +872,9 @@ impl<'a> Infer<'a> {
         kind: Option<&Arc<SKind>>,
         cx: &Cx,
     ) {
-        let owner = kind.map(|k| k.name.as_str().to_string()).unwrap_or_default();
+        let owner = kind
+            .map(|k| k.name.as_str().to_string())
+            .unwrap_or_default();
         let declared = kind.map(|k| k.loc).or(cx.by);
         let prefix = |name: &str| -> String {
             match (cx.path.is_empty(), kind) {
@@ -887,7 +897,11 @@ impl<'a> Infer<'a> {
                         self.problems.push(Problem::UnknownField {
                             owner: owner.clone(),
                             field: name.as_str().to_string(),
-                            fields: r.fields.iter().map(|f| f.name.as_str().to_string()).collect(),
+                            fields: r
+                                .fields
+                                .iter()
+                                .map(|f| f.name.as_str().to_string())
+                                .collect(),
                             at,
                             declared,
                         });
@@ -917,7 +931,11 @@ impl<'a> Infer<'a> {
             return;
         }
         for f in r.fields.iter() {
-            if f.required() && a.statics.binary_search_by_key(&f.name, |(k, _)| *k).is_err() {
+            if f.required()
+                && a.statics
+                    .binary_search_by_key(&f.name, |(k, _)| *k)
+                    .is_err()
+            {
                 self.problems.push(Problem::MissingField {
                     owner: owner.clone(),
                     field: f.name.as_str().to_string(),
