@@ -1,4 +1,5 @@
-//! The command line (clap): `dvm eval`, `dvm check`, `dvm explain`.
+//! The command line (clap): `dvm eval`, `dvm check`, `dvm graph`, `dvm get`,
+//! `dvm why`, `dvm explain`.
 //!
 //! Conventions (lsp-and-cli.md): results on stdout, diagnostics on
 //! stderr; exit 0 ok, 1 configuration error, 2 usage error, 3 runtime
@@ -29,6 +30,12 @@ enum Command {
     Eval(EvalArgs),
     /// Check files and report every diagnostic; exit 1 on any error.
     Check(CheckArgs),
+    /// Draw the resolved object graph (dot, mermaid or JSON).
+    Graph(GraphArgs),
+    /// List the objects of one kind from the graph, kubectl-like.
+    Get(GetArgs),
+    /// Show a value and every definition that contributed to it.
+    Why(WhyArgs),
     /// Explain a diagnostic code, with an example and its fix.
     Explain {
         /// A code such as E0101.
@@ -63,6 +70,59 @@ struct EvalArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Json)]
     output: Format,
+    /// Print the resolved object graph instead of the value.
+    #[arg(long, conflicts_with = "attr")]
+    graph: bool,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+struct GraphArgs {
+    /// The platform file (default ./main.dvm).
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Picture format.
+    #[arg(short = 'f', long = "format", value_enum, default_value_t = GraphFormat::Dot)]
+    format: GraphFormat,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+#[derive(Args, Debug)]
+struct GetArgs {
+    /// The kind: app, service, dependency, workspace, task, … (singular or plural).
+    kind: String,
+    /// The platform file (default ./main.dvm).
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = GetFormat::Table)]
+    output: GetFormat,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum GetFormat {
+    Table,
+    Json,
+    Yaml,
+}
+
+#[derive(Args, Debug)]
+struct WhyArgs {
+    /// `[FILE] ATTR.PATH`: the file (default ./main.dvm) and the path of
+    /// the value to explain, e.g. `domains.auth.apps.auth-api.workspace.nvim.plugins`.
+    #[arg(value_name = "ARGS", num_args = 1..=2, required = true)]
+    args: Vec<String>,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -90,6 +150,9 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Eval(args) => eval(args),
         Command::Check(args) => check(args),
+        Command::Graph(args) => graph(args),
+        Command::Get(args) => get(args),
+        Command::Why(args) => why(args),
         Command::Explain { code } => explain(&code),
     }
 }
@@ -161,6 +224,16 @@ fn eval(args: EvalArgs) -> u8 {
         Some(a) if !a.is_empty() => a.split('.').map(str::to_string).collect(),
         _ => Vec::new(),
     };
+    if args.graph {
+        let out = dvm_compiler::db::graph(&db, entry);
+        if report(&db, &out.diagnostics) {
+            return 1;
+        }
+        return match &out.graph {
+            Some(g) => finish_output(print_serialized(g.as_ref(), args.output)),
+            None => 1,
+        };
+    }
     let request = EvalRequest::new(&db, entry, attr_path);
     let out = dvm_compiler::db::evaluate(&db, request);
     let failed = report(&db, &out.diagnostics);
@@ -187,12 +260,14 @@ fn check(args: CheckArgs) -> u8 {
     };
     let mut all = Vec::new();
     for f in files {
+        // Evaluation, then the graph: a file whose value is not a
+        // platform (a library of templates) is checked as code only.
         let entry = db.file(&entry_path(f));
-        let request = EvalRequest::new(&db, entry, Vec::new());
+        let out = dvm_compiler::db::graph(&db, entry);
         all.extend(
-            dvm_compiler::db::evaluate(&db, request)
-                .diagnostics
+            out.diagnostics
                 .iter()
+                .filter(|d| d.code != dvm_compiler::codes::graph::ROOT_NOT_ECOSYSTEM)
                 .cloned(),
         );
     }
@@ -204,6 +279,115 @@ fn check(args: CheckArgs) -> u8 {
         eprintln!("{errors} error(s), {warnings} warning(s)");
     }
     u8::from(failed)
+}
+
+/// The graph of a platform file, with its diagnostics reported.
+fn load_graph(
+    input: &InputArgs,
+    file: Option<&Path>,
+) -> (RootDatabase, Option<Arc<dvm_compiler::graph::Graph>>) {
+    let db = new_db(input);
+    let entry = db.file(&entry_path(file));
+    let out = dvm_compiler::db::graph(&db, entry).clone();
+    if report(&db, &out.diagnostics) {
+        return (db, None);
+    }
+    (db, out.graph)
+}
+
+fn graph(args: GraphArgs) -> u8 {
+    let (_db, Some(g)) = load_graph(&args.input, args.file.as_deref()) else {
+        return 1;
+    };
+    let text = match args.format {
+        GraphFormat::Dot => dvm_compiler::graph::to_dot(&g),
+        GraphFormat::Mermaid => dvm_compiler::graph::to_mermaid(&g),
+        GraphFormat::Json => return finish_output(print_serialized(g.as_ref(), Format::Json)),
+    };
+    finish_output(print_text(&text))
+}
+
+fn get(args: GetArgs) -> u8 {
+    let (_db, Some(g)) = load_graph(&args.input, args.file.as_deref()) else {
+        return 1;
+    };
+    let format = match args.output {
+        GetFormat::Table => {
+            return match dvm_compiler::graph::table(&g, &args.kind) {
+                Some(t) => finish_output(print_text(&t)),
+                None => unknown_kind(&args.kind),
+            };
+        }
+        GetFormat::Json => Format::Json,
+        GetFormat::Yaml => Format::Yaml,
+    };
+    if dvm_compiler::graph::table(&g, &args.kind).is_none() {
+        return unknown_kind(&args.kind);
+    }
+    let nodes = dvm_compiler::graph::nodes_of_kind(&g, &args.kind);
+    finish_output(print_serialized(&nodes, format))
+}
+
+fn unknown_kind(kind: &str) -> u8 {
+    eprintln!(
+        "error: `{kind}` is not a kind of the graph; try app, service, workspace, dependency, \
+         domain, ecosystem, task, workflow, pipeline or job"
+    );
+    2
+}
+
+fn why(args: WhyArgs) -> u8 {
+    let (file, path) = match args.args.as_slice() {
+        [path] => (None, path.clone()),
+        [file, path] => (Some(PathBuf::from(file)), path.clone()),
+        _ => return 2,
+    };
+    let db = new_db(&args.input);
+    let entry = db.file(&entry_path(file.as_deref()));
+    let attr_path: Vec<String> = path.split('.').map(str::to_string).collect();
+    let out = dvm_compiler::eval::why::explain(&db, entry, &attr_path);
+    if report(&db, &out.diagnostics) {
+        return 1;
+    }
+    match out.text {
+        Some(text) => finish_output(print_text(&text)),
+        None => 1,
+    }
+}
+
+fn finish_output(res: std::io::Result<()>) -> u8 {
+    match res {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("error: cannot print the result: {e}");
+            3
+        }
+    }
+}
+
+fn print_text(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}
+
+fn print_serialized<T: serde::Serialize + ?Sized>(v: &T, format: Format) -> std::io::Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    match format {
+        Format::Json => serde_json::to_writer_pretty(&mut out, v).map_err(std::io::Error::other)?,
+        Format::Yaml => serde_norway::to_writer(&mut out, v).map_err(std::io::Error::other)?,
+    }
+    if let Format::Json = format {
+        out.write_all(b"\n")?;
+    }
+    out.flush()
 }
 
 fn explain(code: &str) -> u8 {

@@ -291,6 +291,21 @@ pub struct EvalOutput {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The resolved graph of an entry file (absent when evaluation or
+/// resolution failed) and every diagnostic of every stage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GraphOutput {
+    pub graph: Option<Arc<crate::graph::Graph>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Evaluates an entry file and resolves it into the graph; like
+/// [`evaluate`], it must run on a thread with a large stack.
+#[salsa::tracked(returns(ref))]
+pub fn graph(db: &dyn Db, entry: SourceFile) -> GraphOutput {
+    crate::eval::evaluate_graph(db, entry)
+}
+
 /// Evaluates a request. Must run on a thread with a large stack (see
 /// [`crate::EVAL_STACK_BYTES`]): evaluation recurses, bounded by a depth
 /// limit that is reported as a diagnostic.

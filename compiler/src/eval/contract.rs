@@ -307,8 +307,9 @@ impl<'db> Evaluator<'db> {
                 let Value::Attrs(a) = &v else {
                     return self.mismatch(&v, ty, cx);
                 };
-                let checked = self.check_record(a, r, None, cx)?;
-                Ok(Value::Attrs(Rc::new(checked)))
+                let checked = Rc::new(self.check_record(a, r, None, cx)?);
+                self.prov_after_check(&checked, a, r);
+                Ok(Value::Attrs(checked))
             }
             Ty::Union(members) => {
                 for m in members.iter() {
@@ -347,8 +348,9 @@ impl<'db> Evaluator<'db> {
                     Some(m) if !m.template && same_kind(&m.kind, k) => Ok(v),
                     Some(_) => self.mismatch(&v, ty, cx),
                     None if cx.partial => {
-                        let checked = self.check_record(a, &k.fields, Some(k), cx)?;
-                        Ok(Value::Attrs(Rc::new(checked)))
+                        let checked = Rc::new(self.check_record(a, &k.fields, Some(k), cx)?);
+                        self.prov_after_check(&checked, a, &k.fields);
+                        Ok(Value::Attrs(checked))
                     }
                     None => self.construct(k, a, cx, None),
                 }
@@ -539,6 +541,20 @@ impl<'db> Evaluator<'db> {
         Ok(out)
     }
 
+    /// Provenance of a checked set: its source's, plus the defaults.
+    fn prov_after_check(&mut self, out: &Rc<Attrs>, from: &Attrs, r: &RecordTy) {
+        if self.provenance.is_none() {
+            return;
+        }
+        let defaults: Vec<(Sym, Loc)> = r
+            .fields
+            .iter()
+            .filter(|f| f.default.is_some() && from.get(f.name).is_none())
+            .filter_map(|f| f.loc.clone().map(|l| (f.name, l)))
+            .collect();
+        self.prov_checked(out, from, &defaults);
+    }
+
     /// Builds an object of kind `k` from a set (`Kind { … }`).
     pub fn construct(
         &mut self,
@@ -559,7 +575,9 @@ impl<'db> Evaluator<'db> {
             site: cx.value_at.clone().or_else(|| cx.value_loc()),
             field_sites,
         }));
-        Ok(Value::Attrs(Rc::new(out)))
+        let out = Rc::new(out);
+        self.prov_after_check(&out, a, &k.fields);
+        Ok(Value::Attrs(out))
     }
 
     /// Builds a template of kind `k`: fields checked, none required.
@@ -582,7 +600,9 @@ impl<'db> Evaluator<'db> {
             site: cx.value_at.clone().or_else(|| cx.value_loc()),
             field_sites,
         }));
-        Ok(Value::Attrs(Rc::new(out)))
+        let out = Rc::new(out);
+        self.prov_after_check(&out, a, &k.fields);
+        Ok(Value::Attrs(out))
     }
 
     /// Applies a kind to an argument thunk: forces it, builds the object.
@@ -669,20 +689,22 @@ impl<'db> Evaluator<'db> {
     }
 
     /// Deep merge of two sets, ignoring their object tags.
-    fn merge_plain(&mut self, l: &Attrs, r: &Attrs) -> EResult<Attrs> {
-        let strip = |a: &Attrs| {
-            let mut s = Attrs::from_sorted(a.entries.clone());
-            s.appends = a.appends.clone();
-            Value::Attrs(Rc::new(s))
-        };
-        match super::ops::deep_merge(self, strip(l), strip(r))? {
-            Value::Attrs(m) => Ok(Rc::try_unwrap(m).unwrap_or_else(|m| {
-                let mut s = Attrs::from_sorted(m.entries.clone());
-                s.appends = m.appends.clone();
-                s
-            })),
-            _ => Ok(Attrs::default()),
+    fn merge_plain(&mut self, l: &Attrs, r: &Attrs) -> EResult<Rc<Attrs>> {
+        let l = self.strip(l);
+        let r = self.strip(r);
+        match super::ops::deep_merge(self, Value::Attrs(l), Value::Attrs(r))? {
+            Value::Attrs(m) => Ok(m),
+            _ => Ok(Rc::new(Attrs::default())),
         }
+    }
+
+    /// A copy of a set without its object tag.
+    fn strip(&mut self, a: &Attrs) -> Rc<Attrs> {
+        let mut s = Attrs::from_sorted(a.entries.clone());
+        s.appends = a.appends.clone();
+        let s = Rc::new(s);
+        self.prov_checked(&s, a, &[]);
+        s
     }
 
     /// After `obj & rec`: the merged set is built again as the left side's

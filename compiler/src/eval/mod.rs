@@ -22,6 +22,7 @@ pub mod ops;
 pub mod output;
 pub mod types;
 pub mod value;
+pub mod why;
 
 use crate::codes::eval as codes;
 use crate::db::{self, Db, SourceFile};
@@ -89,6 +90,8 @@ pub struct Evaluator<'db> {
     /// [`crate::data::Data::Function`] handles into this list) instead of
     /// failing: graph resolution calls them back.
     pub kept_functions: Option<Vec<Value>>,
+    /// Where each attribute's value came from, kept only for `dvm why`.
+    pub provenance: Option<why::Provenance>,
     /// Largest string and list a single operation may build, so that
     /// doubling loops end in a diagnostic instead of exhausting memory.
     pub limits: Limits,
@@ -145,15 +148,127 @@ pub fn evaluate_with(
     fuel: Option<u64>,
     limits: Limits,
 ) -> db::EvalOutput {
-    let root = entry
-        .path(db)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("/"));
-    let mut ev = Evaluator::new(db, root);
+    let mut ev = Evaluator::new(db, project_root(db, entry));
     ev.fuel = fuel;
     ev.limits = limits;
     let result = ev.eval_entry(entry, attr_path);
+    let (value, diagnostics) = finish(&mut ev, entry, result);
+    db::EvalOutput {
+        value: value.map(Arc::new),
+        diagnostics,
+    }
+}
+
+/// Evaluates `entry` and resolves its value into the object graph
+/// (objects.md), calling back into the evaluator for `exports`
+/// functions. The diagnostics are those of evaluation and of resolution.
+pub fn evaluate_graph(db: &dyn Db, entry: SourceFile) -> db::GraphOutput {
+    let mut ev = Evaluator::new(db, project_root(db, entry));
+    ev.kept_functions = Some(Vec::new());
+    let result = ev.eval_entry(entry, &[]);
+    let kept = ev.kept_functions.take().unwrap_or_default();
+    let (value, mut diagnostics) = finish(&mut ev, entry, result);
+    let Some(data) = value else {
+        return db::GraphOutput {
+            graph: None,
+            diagnostics,
+        };
+    };
+    let mut calls = EvalCalls { ev: &mut ev, kept };
+    let resolved = crate::graph::resolve(&data, &default_ecosystem_name(db, entry), &mut calls);
+    diagnostics.extend(resolved.diagnostics);
+    crate::diag::normalize(&mut diagnostics);
+    db::GraphOutput {
+        graph: resolved.graph.map(Arc::new),
+        diagnostics,
+    }
+}
+
+/// An ecosystem's name when nothing else names it: the directory of a
+/// `main.dvm`, else the file's name without `.dvm`.
+fn default_ecosystem_name(db: &dyn Db, entry: SourceFile) -> String {
+    let path = entry.path(db);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem == "main"
+        && let Some(dir) = path.parent().and_then(|d| d.file_name())
+    {
+        return dir.to_string_lossy().into_owned();
+    }
+    stem
+}
+
+/// The graph resolver's way back into the evaluator.
+struct EvalCalls<'a, 'db> {
+    ev: &'a mut Evaluator<'db>,
+    kept: Vec<Value>,
+}
+
+impl crate::graph::Calls for EvalCalls<'_, '_> {
+    fn call(&mut self, func: u32, arg: crate::data::Data) -> Result<crate::data::Data, Diagnostic> {
+        let Some(f) = self.kept.get(func as usize).cloned() else {
+            return Err(Diagnostic::error(
+                codes::INTERNAL,
+                "internal error: unknown function handle",
+            ));
+        };
+        let arg = data_value(&arg);
+        self.ev
+            .apply(f, Thunk::Ready(arg))
+            .and_then(|v| output::to_json(self.ev, v))
+            .map_err(|e| e.into_diagnostic())
+    }
+}
+
+/// Plain data back into a value (the arguments the resolver passes).
+fn data_value(d: &crate::data::Data) -> Value {
+    use crate::data::Data;
+    match d {
+        Data::Null | Data::Function(_) => Value::Null,
+        Data::Bool(b) => Value::Bool(*b),
+        Data::Int(i) => Value::Int(*i),
+        Data::Float(f) => Value::Float(*f),
+        Data::Str(s) => Value::str(s),
+        Data::Secret(parts) => Value::Secret(parts.iter().cloned().collect()),
+        Data::List(items) => Value::List(
+            items
+                .iter()
+                .map(|i| Thunk::Ready(data_value(i)))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        Data::Attrs(_) | Data::Object(_) => {
+            let entries = d
+                .fields()
+                .unwrap_or_default()
+                .iter()
+                .map(|(k, v)| (*k, Thunk::Ready(data_value(v))))
+                .collect();
+            Value::Attrs(Rc::new(Attrs::from_unsorted(entries)))
+        }
+    }
+}
+
+fn project_root(db: &dyn Db, entry: SourceFile) -> PathBuf {
+    entry
+        .path(db)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"))
+}
+
+/// Collects every diagnostic of an evaluation: each file's syntax, name
+/// and static type errors, then the run-time errors (without repeats of
+/// static ones, and none after syntax errors). The value is kept only
+/// when there is no error.
+fn finish(
+    ev: &mut Evaluator<'_>,
+    entry: SourceFile,
+    result: Result<crate::data::Data, Vec<Error>>,
+) -> (Option<crate::data::Data>, Vec<Diagnostic>) {
+    let db = ev.db;
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut files: Vec<SourceFile> = ev.modules.keys().copied().collect();
     if !files.contains(&entry) {
@@ -194,10 +309,7 @@ pub fn evaluate_with(
     crate::diag::normalize(&mut diagnostics);
     let mut all = std::mem::take(&mut ev.traces);
     all.extend(diagnostics);
-    db::EvalOutput {
-        value: if has_error { None } else { value.map(Arc::new) },
-        diagnostics: all,
-    }
+    (if has_error { None } else { value }, all)
 }
 
 impl<'db> Evaluator<'db> {
@@ -220,6 +332,7 @@ impl<'db> Evaluator<'db> {
             sym_builtins: Sym::new("builtins"),
             limits: Limits::default(),
             kept_functions: None,
+            provenance: None,
         }
     }
 
@@ -235,7 +348,11 @@ impl<'db> Evaluator<'db> {
         output::to_json_all(self, value, Self::MAX_ERRORS)
     }
 
-    fn entry_value(&mut self, entry: SourceFile, attr_path: &[String]) -> EResult<Value> {
+    pub(crate) fn entry_value(
+        &mut self,
+        entry: SourceFile,
+        attr_path: &[String],
+    ) -> EResult<Value> {
         let thunk = self.import_file(entry, true)?;
         let mut value = self.force(&thunk)?;
         if matches!(value, Value::Lambda(_)) {
@@ -999,7 +1116,9 @@ impl<'db> Evaluator<'db> {
         if attrs.dynamics.is_empty() {
             let mut set = Attrs::from_sorted(entries);
             set.appends = attrs.appends.to_vec();
-            return Ok(Value::Attrs(Rc::new(set)));
+            let set = Rc::new(set);
+            self.prov_literal(&set, attrs, &env);
+            return Ok(Value::Attrs(set));
         }
         for (key, slot) in attrs.dynamics.iter() {
             let k = self.eval(*key, &env)?;
@@ -1033,7 +1152,9 @@ impl<'db> Evaluator<'db> {
         entries.sort_by_key(|(k, _)| *k);
         let mut set = Attrs::from_sorted(entries);
         set.appends = attrs.appends.to_vec();
-        Ok(Value::Attrs(Rc::new(set)))
+        let set = Rc::new(set);
+        self.prov_literal(&set, attrs, &env);
+        Ok(Value::Attrs(set))
     }
 
     fn global(&mut self, name: Sym) -> EResult<Value> {

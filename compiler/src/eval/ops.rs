@@ -465,11 +465,13 @@ pub fn deep_merge(ev: &mut Evaluator<'_>, l: Value, r: Value) -> EResult<Value> 
             }
             let mut set = Attrs::from_sorted(out);
             set.appends = appends;
+            let set = Rc::new(set);
+            ev.prov_merge(&set, a, b, false);
             // An object merged stays an object of its kind (checked again);
             // a template stays a template.
             match a.meta.as_ref().or(b.meta.as_ref()) {
                 Some(meta) => ev.rebuild(&meta.clone(), &set),
-                None => Ok(Value::Attrs(Rc::new(set))),
+                None => Ok(Value::Attrs(set)),
             }
         }
         _ => Ok(r),
