@@ -51,9 +51,15 @@ fn check_fail() {
                 run.stderr
             );
             assert!(run.stdout.is_empty(), "{name} printed to stdout");
-            insta::assert_snapshot!(name.trim_end_matches(".dvm").to_string(), run.stderr);
+            insta::assert_snapshot!(name.trim_end_matches(".dvm").to_string(), portable(&run.stderr));
         }
     });
+}
+
+/// Output with the checkout's absolute path replaced, so snapshots do not
+/// depend on where the repository is.
+fn portable(text: &str) -> String {
+    text.replace(&root().display().to_string(), "<repo>")
 }
 
 fn example(name: &str) -> PathBuf {
@@ -109,7 +115,7 @@ fn customer_platform_graph() {
         );
     }
     snapshots("tests/check/snapshots").bind(|| {
-        insta::assert_snapshot!("customer-platform-graph", run.stdout);
+        insta::assert_snapshot!("customer-platform-graph", portable(&run.stdout));
     });
 }
 
@@ -134,6 +140,6 @@ fn customer_platform_views() {
         out.push_str(&format!("$ dvm {}\n{}\n", args.join(" "), run.stdout));
     }
     snapshots("tests/check/snapshots").bind(|| {
-        insta::assert_snapshot!("customer-platform-views", out);
+        insta::assert_snapshot!("customer-platform-views", portable(&out));
     });
 }
