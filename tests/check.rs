@@ -51,7 +51,10 @@ fn check_fail() {
                 run.stderr
             );
             assert!(run.stdout.is_empty(), "{name} printed to stdout");
-            insta::assert_snapshot!(name.trim_end_matches(".dvm").to_string(), portable(&run.stderr));
+            insta::assert_snapshot!(
+                name.trim_end_matches(".dvm").to_string(),
+                portable(&run.stderr)
+            );
         }
     });
 }

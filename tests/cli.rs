@@ -239,7 +239,30 @@ fn usage_errors_exit_2() {
     );
 }
 
-/// The README's first command evaluates the language tour.
+/// The README's first command prints the example platform's graph.
+#[test]
+fn readme_graph_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = dvm_in(
+        root,
+        &[
+            "eval",
+            "--graph",
+            "-o",
+            "yaml",
+            "examples/customer-platform",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("container: dvm-customer-platform-platform-db")
+    );
+    assert!(run.stdout.contains("startOrder:"));
+}
+
+/// The README's language tour evaluates.
 #[test]
 fn readme_example_evaluates() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

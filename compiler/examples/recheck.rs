@@ -30,7 +30,11 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
 
 fn run() {
     let args: Vec<String> = std::env::args().collect();
-    let dir = PathBuf::from(args.get(1).map(String::as_str).unwrap_or("/tmp/dvm-platform"));
+    let dir = PathBuf::from(
+        args.get(1)
+            .map(String::as_str)
+            .unwrap_or("/tmp/dvm-platform"),
+    );
     let edits: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(50);
     let mut db = RootDatabase::new(Arc::new(DiskLoader));
     let entry = db.file(&dir.join("main.dvm"));
@@ -41,7 +45,10 @@ fn run() {
         .filter(|d| d.is_error())
         .count();
     let cold = t.elapsed();
-    println!("cold check: {:.1} ms ({errors} errors)", cold.as_secs_f64() * 1000.0);
+    println!(
+        "cold check: {:.1} ms ({errors} errors)",
+        cold.as_secs_f64() * 1000.0
+    );
 
     let leaf = dir.join("domain-47.dvm");
     let text = std::fs::read_to_string(&leaf).unwrap_or_default();

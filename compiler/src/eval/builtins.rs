@@ -277,6 +277,9 @@ pub fn builtins_set(own: Thunk) -> Value {
 // ---- argument helpers ------------------------------------------------------
 
 fn wrong<T>(name: &str, what: &str, v: &Value) -> EResult<T> {
+    if let Value::Secret(_) = v {
+        return super::ops::secret_as_text(v, &format!("`{name}` would read it as text"));
+    }
     EvalError::new(
         codes::TYPE_MISMATCH,
         format!("`{name}` expects {what}, but got {}", v.describe()),
@@ -1329,8 +1332,7 @@ fn to_json(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
 fn to_string(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let v = ev.force(&a[0])?;
     match v {
-        // A secret never becomes text: `toString` keeps it a secret.
-        Value::Str(_) | Value::Secret(_) => Ok(v),
+        Value::Str(_) => Ok(v),
         // The common case, without an intermediate `String`.
         Value::Int(i) => Ok(Value::Str(Rc::from(itoa::Buffer::new().format(i)))),
         v => {

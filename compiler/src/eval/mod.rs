@@ -174,6 +174,29 @@ pub fn evaluate_graph(db: &dyn Db, entry: SourceFile) -> db::GraphOutput {
             diagnostics,
         };
     };
+    // A value that holds no ecosystem is not a platform (a library of
+    // templates): say so once, and `dvm check` checks it as code only.
+    let is_ecosystem = |d: &crate::data::Data| {
+        d.as_object()
+            .is_some_and(|o| o.kind.as_str() == "Ecosystem" && !o.template)
+    };
+    let platform = is_ecosystem(&data)
+        || matches!(&data, crate::data::Data::Attrs(e) if e.iter().any(|(_, v)| is_ecosystem(v)));
+    if !platform {
+        diagnostics.push(
+            Diagnostic::error(
+                crate::codes::graph::ROOT_NOT_ECOSYSTEM,
+                "the value of this file is not an ecosystem",
+            )
+            .with_help(
+                "a platform file's value is `Ecosystem { … }`, or a record of them keyed by name",
+            ),
+        );
+        return db::GraphOutput {
+            graph: None,
+            diagnostics,
+        };
+    }
     let mut calls = EvalCalls { ev: &mut ev, kept };
     let resolved = crate::graph::resolve(&data, &default_ecosystem_name(db, entry), &mut calls);
     diagnostics.extend(resolved.diagnostics);
@@ -289,15 +312,17 @@ fn finish(
         .any(|d| d.is_error() && d.code.starts_with("E00"));
     // An error the static checker found is found again at run time (same
     // code, same place): report it once.
-    let known: Vec<(&'static str, Option<crate::diag::Label>)> = diagnostics
+    let known: Vec<(&'static str, Option<crate::diag::Label>, String)> = diagnostics
         .iter()
-        .map(|d| (d.code, d.primary.clone()))
+        .map(|d| (d.code, d.primary.clone(), d.message.clone()))
         .collect();
     let value = match result {
         Ok(v) => Some(v),
         Err(errors) => {
             for e in errors {
-                let seen = known.iter().any(|(c, p)| *c == e.code && *p == e.primary);
+                let seen = known
+                    .iter()
+                    .any(|(c, p, m)| *c == e.code && (*p == e.primary || *m == e.message));
                 if !e.silent && !syntax_broken && !seen {
                     diagnostics.push(e.into_diagnostic());
                 }
@@ -802,6 +827,14 @@ impl<'db> Evaluator<'db> {
                             Some(t) => {
                                 let t = t.clone();
                                 v = self.force(&t)?;
+                            }
+                            None if name.as_str() == "extend" && a.meta.is_none() => {
+                                return EvalError::new(
+                                    crate::codes::types::BAD_TEMPLATE,
+                                    "`extend` needs a template, but this is a plain set",
+                                )
+                                .help("make it a template first: `Template Workspace { … }`")
+                                .err();
                             }
                             None if name.as_str() == "extend"
                                 && a.meta.as_ref().is_some_and(|m| m.template) =>

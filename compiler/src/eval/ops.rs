@@ -239,8 +239,35 @@ fn as_f64(v: &Value) -> f64 {
 
 /// Deep equality, as Nix's `==`: numbers across int/float, lists and sets
 /// element by element, functions never equal.
+/// E0405: a secret used where its text would be needed.
+pub fn secret_as_text<T>(v: &Value, why: &str) -> EResult<T> {
+    let name = match v {
+        Value::Secret(parts) => parts
+            .iter()
+            .find_map(|p| match p {
+                crate::data::SecretPart::Secret(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    EvalError::new(
+        crate::codes::types::SECRET_AS_TEXT,
+        format!("the secret `{name}` cannot be used as text: {why}"),
+    )
+    .label("this is a secret")
+    .help("pass the secret itself, or interpolate it into a string (`\"…${s}…\"`), which stays secret")
+    .err()
+}
+
 pub fn equal(ev: &mut Evaluator<'_>, l: &Value, r: &Value) -> EResult<bool> {
     use Value::*;
+    if let Secret(_) = l {
+        return secret_as_text(l, "comparing it would reveal its value");
+    }
+    if let Secret(_) = r {
+        return secret_as_text(r, "comparing it would reveal its value");
+    }
     Ok(match (l, r) {
         (Null, Null) => true,
         (Bool(a), Bool(b)) => a == b,
@@ -376,21 +403,8 @@ pub fn coerce_to_string(
 }
 
 fn cannot_coerce<T>(v: &Value) -> EResult<T> {
-    if let Value::Secret(parts) = v {
-        let name = parts
-            .iter()
-            .find_map(|p| match p {
-                crate::data::SecretPart::Secret(n) => Some(n.to_string()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        return EvalError::new(
-            crate::codes::types::SECRET_AS_TEXT,
-            format!("the secret `{name}` cannot become text"),
-        )
-        .label("this is a secret")
-        .help("pass the secret itself, or interpolate it into a string (`\"…${s}…\"`), which stays secret")
-        .err();
+    if let Value::Secret(_) = v {
+        return secret_as_text(v, "it would become text here");
     }
     let help = match v {
         Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null | Value::Unit(_) => {

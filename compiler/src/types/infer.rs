@@ -204,11 +204,6 @@ pub fn infer_file(db: &dyn Db, file: SourceFile) -> Inference {
         types: vec![None; module.exprs.len()],
         in_progress: vec![false; module.exprs.len()],
         problems: Vec::new(),
-        dir: file
-            .path(db)
-            .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_default(),
     };
     let mut frames = vec![Frame::Slots(Vec::new())];
     cx.bind(module.root, &mut frames);
@@ -240,8 +235,6 @@ struct Infer<'a> {
     types: Vec<Option<STy>>,
     in_progress: Vec<bool>,
     problems: Vec<Problem>,
-    #[allow(dead_code)]
-    dir: std::path::PathBuf,
 }
 
 /// Everything a static check of one value needs to say where it is.
@@ -1135,20 +1128,22 @@ fn is_certainly_not(t: &STy, e: &ETy) -> bool {
     match (t, e) {
         (STy::Unknown, _) | (_, ETy::Any) => false,
         (_, ETy::Named(..)) => false,
-        (t, ETy::Base(b)) => match (t, b) {
-            (STy::Int, BaseTy::Int | BaseTy::Float | BaseTy::Number | BaseTy::Cpu) => false,
-            (STy::Float, BaseTy::Float | BaseTy::Number | BaseTy::Cpu) => false,
-            (STy::Bool, BaseTy::Bool) => false,
-            (STy::Str, BaseTy::String) => false,
-            (STy::Path, BaseTy::Path) => false,
-            (STy::Null, BaseTy::Null) => false,
-            (STy::Secret, BaseTy::Secret) => false,
-            (STy::Unit(Dim::Duration), BaseTy::Duration) => false,
-            (STy::Unit(Dim::Memory), BaseTy::Memory) => false,
-            (STy::Unit(Dim::Cpu), BaseTy::Cpu) => false,
-            (STy::Unit(Dim::Pending), BaseTy::Duration | BaseTy::Cpu) => false,
-            _ => true,
-        },
+        (t, ETy::Base(b)) => !matches!(
+            (t, b),
+            (
+                STy::Int,
+                BaseTy::Int | BaseTy::Float | BaseTy::Number | BaseTy::Cpu
+            ) | (STy::Float, BaseTy::Float | BaseTy::Number | BaseTy::Cpu)
+                | (STy::Bool, BaseTy::Bool)
+                | (STy::Str, BaseTy::String)
+                | (STy::Path, BaseTy::Path)
+                | (STy::Null, BaseTy::Null)
+                | (STy::Secret, BaseTy::Secret)
+                | (STy::Unit(Dim::Duration), BaseTy::Duration)
+                | (STy::Unit(Dim::Memory), BaseTy::Memory)
+                | (STy::Unit(Dim::Cpu), BaseTy::Cpu)
+                | (STy::Unit(Dim::Pending), BaseTy::Duration | BaseTy::Cpu)
+        ),
         (STy::Str, ETy::Literal(_)) => false,
         (_, ETy::Literal(_)) => true,
         (STy::List(_), ETy::List(_)) => false,
