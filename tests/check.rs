@@ -143,6 +143,19 @@ fn customer_platform_views() {
         out.push_str(&format!("$ dvm {}\n{}\n", args.join(" "), run.stdout));
     }
     snapshots("tests/check/snapshots").bind(|| {
-        insta::assert_snapshot!("customer-platform-views", portable(&out));
+        // Table columns are as wide as the checkout's path: compare them with
+        // runs of spaces collapsed.
+        let collapsed: String = portable(&out)
+            .lines()
+            .map(|l| {
+                l.split("   ")
+                    .filter(|c| !c.is_empty())
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        insta::assert_snapshot!("customer-platform-views", collapsed);
     });
 }
