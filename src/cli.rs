@@ -225,11 +225,7 @@ fn eval(args: EvalArgs) -> u8 {
         _ => Vec::new(),
     };
     if args.graph {
-        let out = dvm_compiler::db::graph(&db, entry);
-        if report(&db, &out.diagnostics) {
-            return 1;
-        }
-        return match &out.graph {
+        return match graph_of(&db, entry) {
             Some(g) => finish_output(print_serialized(g.as_ref(), args.output)),
             None => 1,
         };
@@ -238,15 +234,7 @@ fn eval(args: EvalArgs) -> u8 {
     let out = dvm_compiler::db::evaluate(&db, request);
     let failed = report(&db, &out.diagnostics);
     match (&out.value, failed) {
-        (Some(v), false) => match print_value(v, args.output) {
-            Ok(()) => 0,
-            // A closed pipe (`dvm eval … | head`) is not an error worth a message.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-            Err(e) => {
-                eprintln!("error: cannot print the value: {e}");
-                3
-            }
-        },
+        (Some(v), false) => finish_output(print_serialized(v.as_ref(), args.output)),
         _ => 1,
     }
 }
@@ -281,18 +269,28 @@ fn check(args: CheckArgs) -> u8 {
     u8::from(failed)
 }
 
-/// The graph of a platform file, with its diagnostics reported.
+/// The graph of an entry file, with its diagnostics reported; `None`
+/// when there is an error.
+fn graph_of(
+    db: &RootDatabase,
+    entry: dvm_compiler::db::SourceFile,
+) -> Option<Arc<dvm_compiler::graph::Graph>> {
+    let out = dvm_compiler::db::graph(db, entry);
+    if report(db, &out.diagnostics) {
+        return None;
+    }
+    out.graph.clone()
+}
+
+/// The graph of a platform file (default ./main.dvm).
 fn load_graph(
     input: &InputArgs,
     file: Option<&Path>,
 ) -> (RootDatabase, Option<Arc<dvm_compiler::graph::Graph>>) {
     let db = new_db(input);
     let entry = db.file(&entry_path(file));
-    let out = dvm_compiler::db::graph(&db, entry).clone();
-    if report(&db, &out.diagnostics) {
-        return (db, None);
-    }
-    (db, out.graph)
+    let graph = graph_of(&db, entry);
+    (db, graph)
 }
 
 fn graph(args: GraphArgs) -> u8 {
@@ -311,21 +309,17 @@ fn get(args: GetArgs) -> u8 {
     let (_db, Some(g)) = load_graph(&args.input, args.file.as_deref()) else {
         return 1;
     };
-    let format = match args.output {
-        GetFormat::Table => {
-            return match dvm_compiler::graph::table(&g, &args.kind) {
-                Some(t) => finish_output(print_text(&t)),
-                None => unknown_kind(&args.kind),
-            };
-        }
-        GetFormat::Json => Format::Json,
-        GetFormat::Yaml => Format::Yaml,
-    };
-    if dvm_compiler::graph::table(&g, &args.kind).is_none() {
+    if dvm_compiler::graph::NodeKind::parse(&args.kind).is_none() {
         return unknown_kind(&args.kind);
     }
-    let nodes = dvm_compiler::graph::nodes_of_kind(&g, &args.kind);
-    finish_output(print_serialized(&nodes, format))
+    let nodes = || dvm_compiler::graph::nodes_of_kind(&g, &args.kind);
+    finish_output(match args.output {
+        GetFormat::Table => {
+            print_text(&dvm_compiler::graph::table(&g, &args.kind).unwrap_or_default())
+        }
+        GetFormat::Json => print_serialized(&nodes(), Format::Json),
+        GetFormat::Yaml => print_serialized(&nodes(), Format::Yaml),
+    })
 }
 
 fn unknown_kind(kind: &str) -> u8 {
@@ -355,6 +349,8 @@ fn why(args: WhyArgs) -> u8 {
     }
 }
 
+/// The exit code after printing: a closed pipe (`dvm eval … | head`) is
+/// not an error worth a message.
 fn finish_output(res: std::io::Result<()>) -> u8 {
     match res {
         Ok(()) => 0,
@@ -376,6 +372,8 @@ fn print_text(text: &str) -> std::io::Result<()> {
     out.flush()
 }
 
+/// Writes a value to stdout as JSON or YAML, streaming (no intermediate
+/// text); a closed pipe is reported as an error for [`finish_output`].
 fn print_serialized<T: serde::Serialize + ?Sized>(v: &T, format: Format) -> std::io::Result<()> {
     use std::io::Write;
     let stdout = std::io::stdout();
@@ -403,19 +401,4 @@ fn explain(code: &str) -> u8 {
             2
         }
     }
-}
-
-/// Writes the value to stdout, streaming (no intermediate text).
-fn print_value(v: &dvm_compiler::data::Data, format: Format) -> std::io::Result<()> {
-    use std::io::Write;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    match format {
-        Format::Json => serde_json::to_writer_pretty(&mut out, v).map_err(std::io::Error::other)?,
-        Format::Yaml => serde_norway::to_writer(&mut out, v).map_err(std::io::Error::other)?,
-    }
-    if let Format::Json = format {
-        out.write_all(b"\n")?;
-    }
-    out.flush()
 }

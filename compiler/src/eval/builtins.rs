@@ -233,15 +233,16 @@ fn template(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     let cx = super::types::CheckCx {
         lit,
         expected_by: kind.loc.clone(),
+        partial: true,
         ..Default::default()
     };
-    ev.make_template(&kind, &fields, &cx, None)
+    ev.build_object(&kind, &fields, &cx, None)
 }
 
 fn extend(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
     match ev.force(&a[0])? {
         Value::Attrs(t) if t.meta.as_ref().is_some_and(|m| m.template) => {
-            ev.extend_template(&t, a[1].clone())
+            ev.merge_template(&t, a[1].clone(), None, true)
         }
         other => wrong("extend", "a template", &other),
     }
@@ -936,12 +937,7 @@ fn import(ev: &mut Evaluator<'_>, a: &[Thunk]) -> EResult<Value> {
         .help("write a path literal such as `./file.dvm`")
         .err();
     }
-    let mut path = std::path::PathBuf::from(&text);
-    let mut file = ev.db.file(&path);
-    if let FileContents::Directory = file.contents(ev.db) {
-        path = path.join("main.dvm");
-        file = ev.db.file(&path);
-    }
+    let file = crate::db::import_target(ev.db, Path::new(&*text));
     let t = ev.import_file(file, false)?;
     ev.force(&t)
 }

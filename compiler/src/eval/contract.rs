@@ -179,7 +179,7 @@ impl<'db> Evaluator<'db> {
             }
             TyIr::Literal(s) => Ty::Literal(Rc::from(s.as_ref())),
             TyIr::List(t) => Ty::List(Rc::new(self.eval_type(*t, env)?)),
-            TyIr::Record(r) => Ty::Record(Rc::new(self.eval_record_type(id, r, env)?)),
+            TyIr::Record(r) => Ty::Record(Rc::new(self.eval_record_type(r, env)?)),
             TyIr::Union(members) => {
                 let mut out = Vec::with_capacity(members.len());
                 for t in members.iter() {
@@ -213,12 +213,7 @@ impl<'db> Evaluator<'db> {
         Ok(ty)
     }
 
-    fn eval_record_type(
-        &mut self,
-        _id: TyId,
-        r: &crate::hir::RecordTyIr,
-        env: &Env,
-    ) -> EResult<RecordTy> {
+    fn eval_record_type(&mut self, r: &crate::hir::RecordTyIr, env: &Env) -> EResult<RecordTy> {
         let m = env.module.clone();
         let mut fields = Vec::with_capacity(r.fields.len());
         for f in r.fields.iter() {
@@ -352,7 +347,7 @@ impl<'db> Evaluator<'db> {
                         self.prov_after_check(&checked, a, &k.fields);
                         Ok(Value::Attrs(checked))
                     }
-                    None => self.construct(k, a, cx, None),
+                    None => self.build_object(k, a, cx, None),
                 }
             }
             Ty::Template(k) => match &v {
@@ -555,50 +550,22 @@ impl<'db> Evaluator<'db> {
         self.prov_checked(out, from, &defaults);
     }
 
-    /// Builds an object of kind `k` from a set (`Kind { … }`).
-    pub fn construct(
+    /// Builds an object of kind `k` from a set (`Kind { … }`), or, when
+    /// the check is partial, a template of it (fields checked, none
+    /// required). `inherited_sites`: where a template's fields were written.
+    pub fn build_object(
         &mut self,
         k: &Rc<KindDef>,
         a: &Attrs,
         cx: &CheckCx,
         inherited_sites: Option<&[(Sym, Loc)]>,
     ) -> EResult<Value> {
-        let cx = CheckCx {
-            partial: false,
-            ..cx.clone()
-        };
-        let mut out = self.check_record(a, &k.fields, Some(k), &cx)?;
-        let field_sites = field_sites(&cx.lit, a, inherited_sites);
+        let mut out = self.check_record(a, &k.fields, Some(k), cx)?;
         out.meta = Some(Rc::new(ObjMeta {
             kind: k.clone(),
-            template: false,
+            template: cx.partial,
             site: cx.value_at.clone().or_else(|| cx.value_loc()),
-            field_sites,
-        }));
-        let out = Rc::new(out);
-        self.prov_after_check(&out, a, &k.fields);
-        Ok(Value::Attrs(out))
-    }
-
-    /// Builds a template of kind `k`: fields checked, none required.
-    pub fn make_template(
-        &mut self,
-        k: &Rc<KindDef>,
-        a: &Attrs,
-        cx: &CheckCx,
-        inherited_sites: Option<&[(Sym, Loc)]>,
-    ) -> EResult<Value> {
-        let cx = CheckCx {
-            partial: true,
-            ..cx.clone()
-        };
-        let mut out = self.check_record(a, &k.fields, Some(k), &cx)?;
-        let field_sites = field_sites(&cx.lit, a, inherited_sites);
-        out.meta = Some(Rc::new(ObjMeta {
-            kind: k.clone(),
-            template: true,
-            site: cx.value_at.clone().or_else(|| cx.value_loc()),
-            field_sites,
+            field_sites: field_sites(&cx.lit, a, inherited_sites),
         }));
         let out = Rc::new(out);
         self.prov_after_check(&out, a, &k.fields);
@@ -617,7 +584,7 @@ impl<'db> Evaluator<'db> {
             partial: false,
         };
         match &v {
-            Value::Attrs(a) => self.construct(k, a, &cx, None),
+            Value::Attrs(a) => self.build_object(k, a, &cx, None),
             other => fail(report::mismatch(
                 "",
                 k.name.as_str(),
@@ -628,13 +595,15 @@ impl<'db> Evaluator<'db> {
         }
     }
 
-    /// Calls a template with a record: merges it in (deeply, with `+=`
-    /// appends) and builds the object.
-    pub fn call_template(
+    /// Merges a record into a template (deeply, with `+=` appends): a
+    /// call (`tpl { … }`) builds the object, `tpl.extend { … }` (when
+    /// `extend`) gives a template with more defaults.
+    pub fn merge_template(
         &mut self,
         tpl: &Rc<Attrs>,
         arg: Thunk,
         site: Option<Loc>,
+        extend: bool,
     ) -> EResult<Value> {
         let Some(meta) = tpl.meta.clone() else {
             return EvalError::new(codes::BAD_TEMPLATE, "internal error: not a template").err();
@@ -656,36 +625,9 @@ impl<'db> Evaluator<'db> {
             lit,
             expected_by: meta.kind.loc.clone(),
             path: Rc::from(""),
-            partial: false,
+            partial: extend,
         };
-        self.construct(&meta.kind, &merged, &cx, Some(&meta.field_sites))
-    }
-
-    /// `template.extend { … }`: a template with more defaults.
-    pub fn extend_template(&mut self, tpl: &Rc<Attrs>, arg: Thunk) -> EResult<Value> {
-        let Some(meta) = tpl.meta.clone() else {
-            return EvalError::new(codes::BAD_TEMPLATE, "`extend` needs a template").err();
-        };
-        let lit = lit_of(&arg);
-        let v = self.force(&arg)?;
-        let Value::Attrs(given) = &v else {
-            return fail(report::mismatch(
-                "",
-                &format!("{} fields", meta.kind.name),
-                &found(&v),
-                at(&lit.as_ref().map(lit_loc)),
-                at(&meta.site),
-            ));
-        };
-        let merged = self.merge_plain(tpl, given)?;
-        let cx = CheckCx {
-            value_at: None,
-            lit,
-            expected_by: meta.kind.loc.clone(),
-            path: Rc::from(""),
-            partial: true,
-        };
-        self.make_template(&meta.kind, &merged, &cx, Some(&meta.field_sites))
+        self.build_object(&meta.kind, &merged, &cx, Some(&meta.field_sites))
     }
 
     /// Deep merge of two sets, ignoring their object tags.
@@ -717,11 +659,7 @@ impl<'db> Evaluator<'db> {
             path: Rc::from(""),
             partial: meta.template,
         };
-        if meta.template {
-            self.make_template(&meta.kind, merged, &cx, Some(&meta.field_sites))
-        } else {
-            self.construct(&meta.kind, merged, &cx, Some(&meta.field_sites))
-        }
+        self.build_object(&meta.kind, merged, &cx, Some(&meta.field_sites))
     }
 
     /// A built-in kind by name, from the embedded prelude.

@@ -176,13 +176,7 @@ pub fn evaluate_graph(db: &dyn Db, entry: SourceFile) -> db::GraphOutput {
     };
     // A value that holds no ecosystem is not a platform (a library of
     // templates): say so once, and `dvm check` checks it as code only.
-    let is_ecosystem = |d: &crate::data::Data| {
-        d.as_object()
-            .is_some_and(|o| o.kind.as_str() == "Ecosystem" && !o.template)
-    };
-    let platform = is_ecosystem(&data)
-        || matches!(&data, crate::data::Data::Attrs(e) if e.iter().any(|(_, v)| is_ecosystem(v)));
-    if !platform {
+    if !crate::graph::is_platform(&data) {
         diagnostics.push(
             Diagnostic::error(
                 crate::codes::graph::ROOT_NOT_ECOSYSTEM,
@@ -828,21 +822,8 @@ impl<'db> Evaluator<'db> {
                                 let t = t.clone();
                                 v = self.force(&t)?;
                             }
-                            None if name.as_str() == "extend" && a.meta.is_none() => {
-                                return EvalError::new(
-                                    crate::codes::types::BAD_TEMPLATE,
-                                    "`extend` needs a template, but this is a plain set",
-                                )
-                                .help("make it a template first: `Template Workspace { … }`")
-                                .err();
-                            }
-                            None if name.as_str() == "extend"
-                                && a.meta.as_ref().is_some_and(|m| m.template) =>
-                            {
-                                v = Value::PrimOp(Rc::new(PrimOpApp {
-                                    op: &builtins::EXTEND,
-                                    args: vec![Thunk::Ready(v.clone())],
-                                }));
+                            None if let Some(method) = template_method(a, &v, name) => {
+                                v = method;
                             }
                             None => {
                                 if let Some(d) = default {
@@ -908,20 +889,13 @@ impl<'db> Evaluator<'db> {
                         continue;
                     }
                     let a = self.thunk(*first, env);
-                    let site = || {
-                        Some(types::Loc {
-                            file: m.name.clone(),
-                            span: m.span(id),
-                        })
+                    let site = types::Loc {
+                        file: m.name.clone(),
+                        span: m.span(id),
                     };
-                    f = match &f {
-                        Value::Kind(k) => self.apply_kind(&k.clone(), a, site()),
-                        Value::Attrs(t) if t.meta.as_ref().is_some_and(|m| m.template) => {
-                            self.call_template(&t.clone(), a, site())
-                        }
-                        _ => self.apply(f, a),
-                    }
-                    .map_err(|e| at_if_unset(e, &m.name, m.span(id)))?;
+                    f = self
+                        .apply_at(f, a, Some(site))
+                        .map_err(|e| at_if_unset(e, &m.name, m.span(id)))?;
                     rest = tail;
                 }
                 Ok(f)
@@ -1254,7 +1228,7 @@ impl<'db> Evaluator<'db> {
                     let t = t.clone();
                     self.force(&t)
                 }
-                None => Err(missing_attr(a, name)),
+                None => template_method(a, &v, name).ok_or_else(|| missing_attr(a, name)),
             },
             other => EvalError::new(
                 codes::TYPE_MISMATCH,
@@ -1269,11 +1243,17 @@ impl<'db> Evaluator<'db> {
 
     /// Calls `func` with one argument.
     pub fn apply(&mut self, func: Value, arg: Thunk) -> EResult<Value> {
+        self.apply_at(func, arg, None)
+    }
+
+    /// Calls `func` with one argument; `site` is the call, where an object
+    /// built by a kind or template records it was made.
+    fn apply_at(&mut self, func: Value, arg: Thunk, site: Option<types::Loc>) -> EResult<Value> {
         match func {
             Value::Lambda(c) => self.call_lambda(&c, arg),
-            Value::Kind(k) => self.apply_kind(&k, arg, None),
+            Value::Kind(k) => self.apply_kind(&k, arg, site),
             Value::Attrs(t) if t.meta.as_ref().is_some_and(|m| m.template) => {
-                self.call_template(&t, arg, None)
+                self.merge_template(&t, arg, site, false)
             }
             Value::PrimOp(p) => {
                 let mut args = Vec::with_capacity(p.op.arity);
@@ -1506,7 +1486,28 @@ pub fn lit_value(l: &Lit) -> Value {
     }
 }
 
+/// `t.extend` on a template `t` (language.md §4), found when the
+/// template has no field of that name.
+fn template_method(a: &Attrs, v: &Value, name: Sym) -> Option<Value> {
+    let template = a.meta.as_ref().is_some_and(|m| m.template);
+    (template && name.as_str() == "extend").then(|| {
+        Value::PrimOp(Rc::new(PrimOpApp {
+            op: &builtins::EXTEND,
+            args: vec![Thunk::Ready(v.clone())],
+        }))
+    })
+}
+
 pub(crate) fn missing_attr(a: &Attrs, name: Sym) -> Error {
+    if name.as_str() == "extend" && a.meta.is_none() {
+        return Rc::new(
+            EvalError::new(
+                crate::codes::types::BAD_TEMPLATE,
+                "`extend` needs a template, but this is a plain set",
+            )
+            .help("make it a template first: `Template Workspace { … }`"),
+        );
+    }
     let names: Vec<&str> = a.entries.iter().map(|(k, _)| k.as_str()).collect();
     let mut e = EvalError::new(
         codes::MISSING_ATTRIBUTE,

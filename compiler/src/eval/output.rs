@@ -199,9 +199,8 @@ fn convert_inner(
             }
             Value::Secret(parts) => Data::Secret(parts.iter().cloned().collect()),
             f @ (Value::Lambda(_) | Value::PrimOp(_) | Value::Kind(_))
-                if ev.kept_functions.is_some() =>
+                if let Some(kept) = &mut ev.kept_functions =>
             {
-                let kept = ev.kept_functions.get_or_insert_with(Vec::new);
                 kept.push(f);
                 Data::Function((kept.len() - 1) as u32)
             }

@@ -15,6 +15,7 @@ use crate::diag::FileName;
 use crate::hir::{BaseTy, TyId};
 use crate::intern::Sym;
 use crate::syntax::ast::Span;
+use crate::types::display::{Shape, TypeText, type_text};
 use std::cell::OnceCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -117,71 +118,30 @@ pub struct CheckCx {
 impl Ty {
     /// The type as it would be written.
     pub fn display(&self) -> String {
-        let mut out = String::new();
-        self.write(&mut out, 0);
-        out
+        type_text(self)
     }
+}
 
-    fn write(&self, out: &mut String, depth: usize) {
-        if depth > 4 {
-            out.push('…');
-            return;
-        }
+impl TypeText for Ty {
+    fn shape(&self) -> Shape<'_, Ty> {
         match self {
-            Ty::Any => out.push_str("Any"),
-            Ty::Base(b) => out.push_str(b.name()),
-            Ty::Literal(s) => {
-                out.push('"');
-                out.push_str(s);
-                out.push('"');
-            }
-            Ty::List(t) => {
-                out.push('[');
-                t.write(out, depth + 1);
-                out.push(']');
-            }
-            Ty::Record(r) => {
-                out.push_str("{ ");
-                for (i, f) in r.fields.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    if i >= 4 {
-                        out.push('…');
-                        break;
-                    }
-                    out.push_str(f.name.as_str());
-                    out.push_str(if f.optional { " ? : " } else { " : " });
-                    f.ty.write(out, depth + 1);
-                }
-                if let Some(rest) = &r.rest {
-                    if !r.fields.is_empty() {
-                        out.push_str(", ");
-                    }
-                    out.push_str("... : ");
-                    rest.write(out, depth + 1);
-                }
-                out.push_str(" }");
-            }
-            Ty::Union(members) => {
-                for (i, m) in members.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(" | ");
-                    }
-                    m.write(out, depth + 1);
-                }
-            }
-            Ty::Function(f) => {
-                f.0.write(out, depth + 1);
-                out.push_str(" -> ");
-                f.1.write(out, depth + 1);
-            }
-            Ty::Kind(k) => out.push_str(k.name.as_str()),
-            Ty::Template(k) => {
-                out.push_str("Template ");
-                out.push_str(k.name.as_str());
-            }
-            Ty::Named(n) => out.push_str(n.name.as_str()),
+            Ty::Any => Shape::Name("Any"),
+            Ty::Base(b) => Shape::Name(b.name()),
+            Ty::Literal(s) => Shape::Literal(s),
+            Ty::List(t) => Shape::List(t),
+            Ty::Record(r) => Shape::Record {
+                fields: r
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.as_str(), f.optional, &f.ty))
+                    .collect(),
+                rest: r.rest.as_ref(),
+            },
+            Ty::Union(ms) => Shape::Union(ms.iter().collect()),
+            Ty::Function(f) => Shape::Function(&f.0, &f.1),
+            Ty::Kind(k) => Shape::Name(k.name.as_str()),
+            Ty::Template(k) => Shape::Template(k.name.as_str()),
+            Ty::Named(n) => Shape::Name(n.name.as_str()),
         }
     }
 }

@@ -94,12 +94,8 @@ impl<'db> Evaluator<'db> {
         if self.provenance.is_none() {
             return;
         }
-        let empty = Fields::default();
         let lf = self.prov_fields(l).cloned().unwrap_or_default();
-        let rf = self
-            .prov_fields(r)
-            .cloned()
-            .unwrap_or_else(|| empty.clone());
+        let rf = self.prov_fields(r).cloned().unwrap_or_default();
         let mut fields = Fields::default();
         for (name, _) in out.entries.iter() {
             let lc = lf.get(name).cloned().unwrap_or_default();

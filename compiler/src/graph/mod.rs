@@ -92,6 +92,19 @@ pub struct Resolved {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Whether an entry file's value is a platform: an Ecosystem, or a record
+/// holding at least one. Anything else is a library, checked as code.
+pub fn is_platform(root: &Data) -> bool {
+    let is_ecosystem = |d: &Data| {
+        d.as_object()
+            .is_some_and(|o| o.kind.as_str() == "Ecosystem" && !o.template)
+    };
+    match root {
+        Data::Attrs(entries) => entries.iter().any(|(_, v)| is_ecosystem(v)),
+        other => is_ecosystem(other),
+    }
+}
+
 /// Resolves the entry's value. `default_name` is the ecosystem name to use
 /// when the root is a single Ecosystem without `name` (the caller passes
 /// the directory name for `main.dvm`, else the file stem).

@@ -264,6 +264,28 @@ struct ExecNames {
 
 impl<'c> Resolver<'c> {
     /// Records `d` at `at` (else at the root, so nothing is unlocated).
+    /// E0613: step (or stage) `step` of `what` runs a task (or workflow)
+    /// `name` that `declared` does not have.
+    fn unknown_step(
+        &mut self,
+        (step_word, step): (&str, &str),
+        what: &str,
+        (kind_word, name): (&str, &str),
+        declared: &[&str],
+        at: Option<&Source>,
+    ) {
+        let mut diag = Diagnostic::error(
+            codes::UNKNOWN_STEP,
+            format!(
+                "{step_word} `{step}` of {what} runs {kind_word} `{name}`, but no {kind_word} of that name is declared"
+            ),
+        );
+        if let Some(s) = did_you_mean(name, declared.iter().copied()) {
+            diag = diag.with_help(format!("did you mean `{s}`?"));
+        }
+        self.push(diag, at, &format!("unknown {kind_word}"));
+    }
+
     fn push(&mut self, d: Diagnostic, at: Option<&Source>, label: &str) {
         let at = at.or(self.fallback.as_ref());
         let d = match at {
@@ -1635,32 +1657,23 @@ to keep both, give this one another name",
 
     fn workflow(&mut self, cx: &ExecCx, d: &DomainT, id: &str, name: &str, obj: &ObjectData) {
         let what = format!("workflow `{id}`");
-        let (steps, layers) = self.steps(obj, "tasks", &what, |r, step, value, at| {
-            match value {
-                Data::Object(t) if t.kind.as_str() == "Task" && !t.template => {
-                    let tid = format!("{id}/{step}");
-                    r.task(cx, d, &tid, step, t);
-                    Some(tid)
+        let (steps, layers) = self.steps(obj, "tasks", &what, |r, step, value, at| match value {
+            Data::Object(t) if t.kind.as_str() == "Task" && !t.template => {
+                let tid = format!("{id}/{step}");
+                r.task(cx, d, &tid, step, t);
+                Some(tid)
+            }
+            Data::Str(t) => {
+                let found = cx.find(d, t, |n| &n.tasks);
+                if found.is_none() {
+                    let all = cx.all(|n| &n.tasks);
+                    r.unknown_step(("step", step), &what, ("task", t), &all, at);
                 }
-                Data::Str(t) => {
-                    let found = cx.find(d, t, |n| &n.tasks);
-                    if found.is_none() {
-                        let all = cx.all(|n| &n.tasks);
-                        let mut diag = Diagnostic::error(
-                            codes::UNKNOWN_STEP,
-                            format!("step `{step}` of {what} runs task `{t}`, but no task of that name is declared"),
-                        );
-                        if let Some(s) = did_you_mean(t, all.iter().copied()) {
-                            diag = diag.with_help(format!("did you mean `{s}`?"));
-                        }
-                        r.push(diag, at, "unknown task");
-                    }
-                    found
-                }
-                other => {
-                    r.wrong_kind(&format!("tasks.{step}.task"), "Task", other, at);
-                    None
-                }
+                found
+            }
+            other => {
+                r.wrong_kind(&format!("tasks.{step}.task"), "Task", other, at);
+                None
             }
         });
         self.exec_node(cx, d, id, name, NodeKind::Workflow, obj, steps, layers);
@@ -1668,32 +1681,23 @@ to keep both, give this one another name",
 
     fn pipeline(&mut self, cx: &ExecCx, d: &DomainT, id: &str, name: &str, obj: &ObjectData) {
         let what = format!("pipeline `{id}`");
-        let (steps, layers) = self.steps(obj, "stages", &what, |r, step, value, at| {
-            match value {
-                Data::Object(w) if w.kind.as_str() == "Workflow" && !w.template => {
-                    let wid = format!("{id}/{step}");
-                    r.workflow(cx, d, &wid, step, w);
-                    Some(wid)
+        let (steps, layers) = self.steps(obj, "stages", &what, |r, step, value, at| match value {
+            Data::Object(w) if w.kind.as_str() == "Workflow" && !w.template => {
+                let wid = format!("{id}/{step}");
+                r.workflow(cx, d, &wid, step, w);
+                Some(wid)
+            }
+            Data::Str(w) => {
+                let found = cx.find(d, w, |n| &n.workflows);
+                if found.is_none() {
+                    let all = cx.all(|n| &n.workflows);
+                    r.unknown_step(("stage", step), &what, ("workflow", w), &all, at);
                 }
-                Data::Str(w) => {
-                    let found = cx.find(d, w, |n| &n.workflows);
-                    if found.is_none() {
-                        let all = cx.all(|n| &n.workflows);
-                        let mut diag = Diagnostic::error(
-                            codes::UNKNOWN_STEP,
-                            format!("stage `{step}` of {what} runs workflow `{w}`, but no workflow of that name is declared"),
-                        );
-                        if let Some(s) = did_you_mean(w, all.iter().copied()) {
-                            diag = diag.with_help(format!("did you mean `{s}`?"));
-                        }
-                        r.push(diag, at, "unknown workflow");
-                    }
-                    found
-                }
-                other => {
-                    r.wrong_kind(&format!("stages.{step}.workflow"), "Workflow", other, at);
-                    None
-                }
+                found
+            }
+            other => {
+                r.wrong_kind(&format!("stages.{step}.workflow"), "Workflow", other, at);
+                None
             }
         });
         self.exec_node(cx, d, id, name, NodeKind::Pipeline, obj, steps, layers);

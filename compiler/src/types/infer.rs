@@ -27,6 +27,7 @@ use crate::db::{self, Db, SourceFile};
 use crate::eval::Dim;
 use crate::hir::{AttrsIr, BaseTy, ExprId, Ir, Key, Lit, Module, ParamIr, Slot, TyId, TyIr};
 use crate::intern::Sym;
+use crate::types::display::{Shape, TypeText, type_text};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -1192,71 +1193,30 @@ impl ETy {
 
     /// The type as written; the same text as the run time's display.
     pub fn display(&self) -> String {
-        let mut out = String::new();
-        self.write(&mut out, 0);
-        out
+        type_text(self)
     }
+}
 
-    fn write(&self, out: &mut String, depth: usize) {
-        if depth > 4 {
-            out.push('…');
-            return;
-        }
+impl TypeText for ETy {
+    fn shape(&self) -> Shape<'_, ETy> {
         match self {
-            ETy::Any => out.push_str("Any"),
-            ETy::Base(b) => out.push_str(b.name()),
-            ETy::Literal(s) => {
-                out.push('"');
-                out.push_str(s);
-                out.push('"');
-            }
-            ETy::List(t) => {
-                out.push('[');
-                t.write(out, depth + 1);
-                out.push(']');
-            }
-            ETy::Record(r) => {
-                out.push_str("{ ");
-                for (i, f) in r.fields.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    if i >= 4 {
-                        out.push('…');
-                        break;
-                    }
-                    out.push_str(f.name.as_str());
-                    out.push_str(if f.optional { " ? : " } else { " : " });
-                    f.ty.write(out, depth + 1);
-                }
-                if let Some(rest) = &r.rest {
-                    if !r.fields.is_empty() {
-                        out.push_str(", ");
-                    }
-                    out.push_str("... : ");
-                    rest.write(out, depth + 1);
-                }
-                out.push_str(" }");
-            }
-            ETy::Union(ms) => {
-                for (i, m) in ms.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(" | ");
-                    }
-                    m.write(out, depth + 1);
-                }
-            }
-            ETy::Function(f) => {
-                f.0.write(out, depth + 1);
-                out.push_str(" -> ");
-                f.1.write(out, depth + 1);
-            }
-            ETy::Kind(k) => out.push_str(k.name.as_str()),
-            ETy::Template(k) => {
-                out.push_str("Template ");
-                out.push_str(k.name.as_str());
-            }
-            ETy::Named(n, _) => out.push_str(n.as_str()),
+            ETy::Any => Shape::Name("Any"),
+            ETy::Base(b) => Shape::Name(b.name()),
+            ETy::Literal(s) => Shape::Literal(s),
+            ETy::List(t) => Shape::List(t),
+            ETy::Record(r) => Shape::Record {
+                fields: r
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.as_str(), f.optional, &f.ty))
+                    .collect(),
+                rest: r.rest.as_ref(),
+            },
+            ETy::Union(ms) => Shape::Union(ms.iter().collect()),
+            ETy::Function(f) => Shape::Function(&f.0, &f.1),
+            ETy::Kind(k) => Shape::Name(k.name.as_str()),
+            ETy::Template(k) => Shape::Template(k.name.as_str()),
+            ETy::Named(n, _) => Shape::Name(n.as_str()),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! build their diagnostics with [`report`], so an error found both ways
 //! reads the same and is shown once.
 
+pub mod display;
 pub mod infer;
 pub mod report;
 
