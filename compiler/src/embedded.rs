@@ -26,6 +26,10 @@ pub const FILES: &[(&str, &str)] = &[
         "stdlib/workspaces/main.dvm",
         include_str!("../../stdlib/workspaces/main.dvm"),
     ),
+    (
+        "stdlib/kinds/main.dvm",
+        include_str!("../../stdlib/kinds/main.dvm"),
+    ),
 ];
 
 /// The absolute (virtual) path of an embedded file.

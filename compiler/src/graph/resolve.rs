@@ -999,9 +999,22 @@ to keep both, give this one another name",
     }
 
     fn exports(&mut self, inst: &Inst) -> BTreeMap<String, EnvValue> {
+        self.instance_record(inst, "exports", codes::BAD_EXPORTS)
+    }
+
+    /// A dependency's `exports` or `env`: a record, or a function of
+    /// `{ name, alias, id }` applied to the instance (a definition is
+    /// evaluated before it is bound to a name, so what depends on the
+    /// name, such as Kafka's advertised listener, is computed here).
+    fn instance_record(
+        &mut self,
+        inst: &Inst,
+        field: &str,
+        code: &'static str,
+    ) -> BTreeMap<String, EnvValue> {
         let what = format!("dependency `{}`", inst.id);
-        let at = inst.obj.source_of("exports").cloned();
-        let value = match inst.obj.get("exports") {
+        let at = inst.obj.source_of(field).cloned();
+        let value = match inst.obj.get(field) {
             None | Some(Data::Null) => return BTreeMap::new(),
             Some(Data::Function(f)) => {
                 let arg = Data::Attrs(
@@ -1015,14 +1028,15 @@ to keep both, give this one another name",
                 match self.calls.call(*f, arg) {
                     Ok(v) => v,
                     Err(d) => {
-                        self.push(d, at.as_ref(), "while computing these exports");
+                        let label = format!("while computing this `{field}`");
+                        self.push(d, at.as_ref(), &label);
                         return BTreeMap::new();
                     }
                 }
             }
             Some(v) => v.clone(),
         };
-        self.env_record(&value, "exports", &what, codes::BAD_EXPORTS, at.as_ref())
+        self.env_record(&value, field, &what, code, at.as_ref())
     }
 
     fn dependency_node(
@@ -1114,7 +1128,7 @@ to keep both, give this one another name",
             alias: Some(inst.alias.clone()),
             image,
             command: self.str_list(obj, "command", &what),
-            env: self.env_field(obj, &what),
+            env: self.instance_record(inst, "env", codes::BAD_FIELD),
             ports: self.ports(obj, &inst.id, &what),
             health: self.health(obj, &what),
             resources: self.resources(obj, &what),

@@ -1393,3 +1393,49 @@ fn every_code_is_explained() {
         }
     }
 }
+
+#[test]
+fn dependency_env_may_be_a_function_of_the_instance() {
+    // `env` as a function (handle 3) is called with the instance, like
+    // `exports`; a function that fails (handle 9) is an error at `env`.
+    let with_env = |at: u32, func: u32| {
+        obj(
+            "Dependency",
+            at,
+            vec![("image", s("kafka:3")), ("env", Data::Function(func))],
+        )
+    };
+    let root = eco(vec![(
+        "dependencies",
+        attrs(vec![
+            ("events", with_env(100, 3)),
+            ("broken", with_env(200, 9)),
+        ]),
+    )]);
+    let mut calls = fake();
+    let r = resolve(&root, "eco", &mut calls);
+    assert!(
+        calls
+            .calls
+            .iter()
+            .any(|c| c.contains("\"alias\":\"events\""))
+    );
+    let d = diags(&r);
+    assert!(d.contains("no such function"), "{d}");
+    assert!(d.contains("while computing this `env`"), "{d}");
+    assert!(!d.contains("events"), "{d}");
+    // The graph is still built for the good instance when asked directly.
+    let root = eco(vec![(
+        "dependencies",
+        attrs(vec![("events", with_env(100, 3))]),
+    )]);
+    let r = resolve(&root, "eco", &mut fake());
+    assert_eq!(
+        env(node(graph(&r), "eco/events")),
+        vec![
+            "host=events",
+            "port=5432",
+            "url=postgres://app:postgres@events:5432/other"
+        ]
+    );
+}

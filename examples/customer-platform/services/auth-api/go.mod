@@ -1,0 +1,3 @@
+module example.com/customer-platform/auth-api
+
+go 1.24

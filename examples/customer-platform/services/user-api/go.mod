@@ -1,0 +1,3 @@
+module example.com/customer-platform/user-api
+
+go 1.24
