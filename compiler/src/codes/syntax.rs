@@ -23,6 +23,7 @@ pub const EXPECTED_TYPE: &str = "E0017";
 pub const NOT_PLAIN_STRING: &str = "E0018";
 pub const DUPLICATE_FIELD: &str = "E0019";
 pub const RECORD_TYPE_ENTRY: &str = "E0020";
+pub const FORMAT_UNSAFE: &str = "E0090";
 
 pub const CODES: &[CodeInfo] = &[
     CodeInfo {
@@ -358,5 +359,21 @@ Example of the mistake:
 Fix: give `...` its type and put it last.
 
     { name : String, port : Int, ... : Any }",
+    },
+    CodeInfo {
+        code: FORMAT_UNSAFE,
+        title: "the formatter cannot keep this file's meaning",
+        explanation: "\
+`dvm fmt` checks its own work: the formatted text must parse to the same
+program as the original and keep every comment in order. When that check
+fails the file is left exactly as it was and this error is shown. It is a
+bug in `dvm fmt`, not in your file.
+
+Example: any file that parses without errors should format; if one does
+not, report it with the file.
+
+    dvm fmt main.dvm     # error[E0090]: cannot format this file: …
+
+Fix: keep the file as it is (it is valid) and report the problem.",
     },
 ];

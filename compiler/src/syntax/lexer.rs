@@ -34,6 +34,9 @@
 //! blank line between them) directly above a token is recorded in
 //! [`Lexed::docs`] under that token's start offset; the parser gives it to
 //! the binding that starts there.
+//!
+//! Every comment's span is also kept in [`Lexed::comments`], for the
+//! formatter; the parser never looks at it.
 
 use crate::codes::syntax as codes;
 use crate::diag::{Diagnostic, FileName};
@@ -132,6 +135,9 @@ pub struct Lexed<'s> {
     /// Doc comments by the start offset of the token right below them,
     /// sorted by offset.
     pub docs: Vec<(u32, String)>,
+    /// Every comment (`# …`, `/* … */`, `## …`), in source order: kept
+    /// for the formatter, ignored by the parser.
+    pub comments: Vec<Span>,
     pub errors: Vec<Diagnostic>,
 }
 
@@ -556,10 +562,12 @@ impl<'s> Lexer<'s, '_> {
                     return false;
                 }
                 Raw::LineComment => {
+                    self.out.comments.push(Span::new(start, end));
                     self.comment(slice, start, end);
                     continue;
                 }
                 Raw::BlockComment(closed) => {
+                    self.out.comments.push(Span::new(start, end));
                     self.doc_lines.clear();
                     if !closed {
                         self.error(

@@ -13,7 +13,6 @@ pub mod ast;
 pub mod lexer;
 pub mod parser;
 
-#[cfg(test)]
 pub(crate) mod test_print;
 #[cfg(test)]
 mod tests;

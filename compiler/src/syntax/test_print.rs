@@ -1,6 +1,6 @@
 //! Test support: a compact S-expression rendering of a syntax tree and of
-//! diagnostics, for snapshots. Owns nothing else; only tests (and the
-//! parse-speed example) use it.
+//! diagnostics, for snapshots, and for the formatter's check that its
+//! output is the same tree. Owns nothing else.
 //!
 //! ```text
 //! { a.b = f x; }                 →   (attrs (a.b = (app f x)))
@@ -12,7 +12,6 @@
 //! `(app F A)`, `(paren T)`, `(record (a T) (b ?: T) (c T ? e) (... T))`;
 //! a pattern field `name:T?e`; `ERROR` for a broken type.
 
-use crate::diag::Diagnostic;
 use crate::syntax::ast::*;
 use std::fmt::Write;
 
@@ -28,7 +27,8 @@ pub fn sexp(e: &Expr, spans: bool) -> String {
 }
 
 /// One line per diagnostic: code, span, message, then its labels and help.
-pub fn diags(errors: &[Diagnostic]) -> String {
+#[cfg(test)]
+pub fn diags(errors: &[crate::diag::Diagnostic]) -> String {
     let mut out = String::new();
     for d in errors {
         let span = d
