@@ -81,6 +81,10 @@ pub struct Evaluator<'db> {
     pub traces: Vec<Diagnostic>,
     /// Optional budget of evaluation steps (fuzzing); `None` is unlimited.
     pub fuel: Option<u64>,
+    /// Steps taken, so that a long evaluation checks every few thousand
+    /// steps whether an edit cancelled it (the language server's
+    /// snapshots unwind with `salsa::Cancelled` then).
+    steps: u32,
     /// Values of `builtins.name` already looked up.
     builtin_cache: FxHashMap<Sym, Value>,
     sym_builtins: Sym,
@@ -346,6 +350,7 @@ impl<'db> Evaluator<'db> {
             root,
             traces: Vec::new(),
             fuel: None,
+            steps: 0,
             regex_cache: FxHashMap::default(),
             builtin_cache: FxHashMap::default(),
             sym_builtins: Sym::new("builtins"),
@@ -572,6 +577,10 @@ impl<'db> Evaluator<'db> {
                     .err();
             }
             *fuel -= 1;
+        }
+        self.steps = self.steps.wrapping_add(1);
+        if self.steps.is_multiple_of(4096) {
+            self.db.unwind_if_revision_cancelled();
         }
         self.depth += 1;
         Ok(())

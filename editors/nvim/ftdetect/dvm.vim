@@ -1,0 +1,2 @@
+" .dvm files are dvm.
+autocmd BufRead,BufNewFile *.dvm setfiletype dvm
