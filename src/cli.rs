@@ -28,6 +28,8 @@ pub struct Cli {
 enum Command {
     /// Evaluate a file (or an expression) and print its value.
     Eval(EvalArgs),
+    /// Rewrite files in the canonical layout (`--check`: list the ones that differ).
+    Fmt(crate::cmd_fmt::FmtArgs),
     /// Check files and report every diagnostic; exit 1 on any error.
     Check(CheckArgs),
     /// Draw the resolved object graph (dot, mermaid or JSON).
@@ -36,24 +38,46 @@ enum Command {
     Get(GetArgs),
     /// Show a value and every definition that contributed to it.
     Why(WhyArgs),
+    /// Print a Markdown reference of a file's definitions from its doc comments.
+    Doc(crate::cmd_doc::DocArgs),
+    /// Show what `realise` would change: create, recreate, remove, unchanged.
+    Plan(crate::cmd_realise::PlanArgs),
+    /// Apply a plan saved by `dvm plan --out`, unless it is stale.
+    Apply(crate::cmd_realise::ApplyArgs),
+    /// Make the container engine match the file (plan, then apply).
+    Realise(crate::cmd_realise::RealiseArgs),
+    /// Remove the file's containers and networks (volumes kept unless --volumes).
+    Destroy(crate::cmd_realise::DestroyArgs),
+    /// Each object's container: running, healthy, stale, missing.
+    Status(crate::cmd_realise::StatusArgs),
+    /// Print a container's output.
+    Logs(crate::cmd_realise::LogsArgs),
+    /// Open a shell in a workspace container.
+    Attach(crate::cmd_realise::AttachArgs),
+    /// Export the graph in another tool's format.
+    Export(crate::cmd_realise::ExportArgs),
+    /// Manage secrets (stored encrypted under $DVM_HOME).
+    Secret(crate::cmd_realise::SecretArgs),
     /// Explain a diagnostic code, with an example and its fix.
     Explain {
         /// A code such as E0101.
         code: String,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp,
 }
 
 #[derive(Args, Debug, Clone)]
-struct InputArgs {
+pub(crate) struct InputArgs {
     /// Pass `NAME = EXPR` to the entry file's function.
     #[arg(long = "arg", num_args = 2, value_names = ["NAME", "EXPR"], action = clap::ArgAction::Append)]
-    arg: Vec<String>,
+    pub(crate) arg: Vec<String>,
     /// Pass `NAME = "STR"` to the entry file's function.
     #[arg(long = "argstr", num_args = 2, value_names = ["NAME", "STR"], action = clap::ArgAction::Append)]
-    argstr: Vec<String>,
+    pub(crate) argstr: Vec<String>,
     /// Add a search path entry for `<name/path>` lookups (`DIR` or `name=DIR`).
     #[arg(short = 'I', value_name = "PATH")]
-    include: Vec<String>,
+    pub(crate) include: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -149,11 +173,23 @@ pub fn parse_args() -> Cli {
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Eval(args) => eval(args),
+        Command::Fmt(args) => crate::cmd_fmt::run(args),
         Command::Check(args) => check(args),
         Command::Graph(args) => graph(args),
         Command::Get(args) => get(args),
         Command::Why(args) => why(args),
+        Command::Doc(args) => crate::cmd_doc::run(args),
         Command::Explain { code } => explain(&code),
+        Command::Lsp => crate::cmd_lsp::run(),
+        Command::Plan(args) => crate::cmd_realise::plan(args),
+        Command::Apply(args) => crate::cmd_realise::apply(args),
+        Command::Realise(args) => crate::cmd_realise::realise(args),
+        Command::Destroy(args) => crate::cmd_realise::destroy(args),
+        Command::Status(args) => crate::cmd_realise::status(args),
+        Command::Logs(args) => crate::cmd_realise::logs(args),
+        Command::Attach(args) => crate::cmd_realise::attach(args),
+        Command::Export(args) => crate::cmd_realise::export(args),
+        Command::Secret(args) => crate::cmd_realise::secret(args),
     }
 }
 
@@ -162,7 +198,7 @@ fn cwd() -> PathBuf {
 }
 
 /// An absolute, lexically normalised path; a directory means its main.dvm.
-fn entry_path(file: Option<&Path>) -> PathBuf {
+pub(crate) fn entry_path(file: Option<&Path>) -> PathBuf {
     let p = file
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("main.dvm"));
@@ -175,7 +211,7 @@ fn entry_path(file: Option<&Path>) -> PathBuf {
     }
 }
 
-fn new_db(input: &InputArgs) -> RootDatabase {
+pub(crate) fn new_db(input: &InputArgs) -> RootDatabase {
     let mut db = RootDatabase::new(Arc::new(DiskLoader));
     let mut search = input.include.clone();
     if let Some(p) = std::env::var_os("DVM_PATH") {
@@ -204,7 +240,7 @@ fn new_db(input: &InputArgs) -> RootDatabase {
 }
 
 /// Prints diagnostics to stderr; returns whether any is an error.
-fn report(db: &RootDatabase, diags: &[Diagnostic]) -> bool {
+pub(crate) fn report(db: &RootDatabase, diags: &[Diagnostic]) -> bool {
     if !diags.is_empty() {
         eprint!("{}", render::render(db, diags, render::color_enabled()));
     }
@@ -283,7 +319,7 @@ fn graph_of(
 }
 
 /// The graph of a platform file (default ./main.dvm).
-fn load_graph(
+pub(crate) fn load_graph(
     input: &InputArgs,
     file: Option<&Path>,
 ) -> (RootDatabase, Option<Arc<dvm_compiler::graph::Graph>>) {
@@ -351,7 +387,7 @@ fn why(args: WhyArgs) -> u8 {
 
 /// The exit code after printing: a closed pipe (`dvm eval … | head`) is
 /// not an error worth a message.
-fn finish_output(res: std::io::Result<()>) -> u8 {
+pub(crate) fn finish_output(res: std::io::Result<()>) -> u8 {
     match res {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
@@ -362,7 +398,7 @@ fn finish_output(res: std::io::Result<()>) -> u8 {
     }
 }
 
-fn print_text(text: &str) -> std::io::Result<()> {
+pub(crate) fn print_text(text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;

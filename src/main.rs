@@ -3,6 +3,10 @@
 //! `dvm_compiler::EVAL_STACK_BYTES`). Everything else is in `cli`.
 
 mod cli;
+mod cmd_doc;
+mod cmd_fmt;
+mod cmd_lsp;
+mod cmd_realise;
 mod render;
 
 use std::process::ExitCode;

@@ -239,26 +239,15 @@ fn usage_errors_exit_2() {
     );
 }
 
-/// The README's first command prints the example platform's graph.
+/// The README's first command prints the hello example's graph.
 #[test]
 fn readme_graph_example() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let run = dvm_in(
-        root,
-        &[
-            "eval",
-            "--graph",
-            "-o",
-            "yaml",
-            "examples/customer-platform",
-        ],
-    );
+    let run = dvm_in(root, &["eval", "--graph", "-o", "yaml", "examples/hello"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stderr.is_empty(), "{}", run.stderr);
-    assert!(
-        run.stdout
-            .contains("container: dvm-customer-platform-platform-db")
-    );
+    assert!(run.stdout.contains("container: dvm-hello-cache"));
+    assert!(run.stdout.contains("CACHE_URL: redis://cache:6379"));
     assert!(run.stdout.contains("startOrder:"));
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Codes are stable: a code is never reused for another meaning. Ranges:
 //! `E00xx` syntax, `E01xx` names and lowering, `E02xx` evaluation,
-//! `E03xx` imports and files, `E04xx` types and kinds, `E06xx` graph resolution, `E09xx` command-line
+//! `E03xx` imports and files, `E04xx` types and kinds, `E06xx` graph resolution, `E07xx` realising on an engine, `E09xx` command-line
 //! input; `Wxxxx` warnings.
 //! Each stage's module declares its constants and their entries; this file
 //! only joins them.
@@ -11,6 +11,7 @@
 pub mod eval;
 pub mod graph;
 pub mod names;
+pub mod realise;
 pub mod syntax;
 pub mod types;
 
@@ -30,6 +31,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(eval::CODES)
         .chain(types::CODES)
         .chain(graph::CODES)
+        .chain(realise::CODES)
         .collect();
     all.sort_by_key(|c| c.code);
     all
