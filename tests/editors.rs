@@ -46,6 +46,11 @@ fn vscode_extension_files_parse_and_agree() {
 #[test]
 fn neovim_loads_ftdetect_syntax_and_lua_module() {
     if Command::new("nvim").arg("--version").output().is_err() {
+        // In CI a missing client is a failure, never a silent pass.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "nvim is not installed; .ci/run installs it"
+        );
         eprintln!("nvim is not installed; .ci/run installs it");
         return;
     }

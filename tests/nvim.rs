@@ -2,8 +2,8 @@
 //! `vim.lsp.buf_attach_client`) starts `dvm lsp` on a broken file, reads
 //! back the diagnostics it publishes and a completion list.
 //!
-//! Needs `nvim` (`.ci/run` installs it); without it the test says so and
-//! checks nothing.
+//! Needs `nvim` (`.ci/run` installs it); without it the test fails in CI
+//! (`CI` set) and elsewhere says so and checks nothing.
 
 use std::path::Path;
 use std::process::Command;
@@ -11,6 +11,11 @@ use std::process::Command;
 #[test]
 fn neovim_gets_diagnostics_and_completion() {
     if Command::new("nvim").arg("--version").output().is_err() {
+        // In CI a missing client is a failure, never a silent pass.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "nvim is not installed; .ci/run installs it"
+        );
         eprintln!("nvim is not installed; .ci/run installs it");
         return;
     }

@@ -6,16 +6,18 @@
 //! 2. removals (freeing names and ports);
 //! 3. images: a local one is used, a missing one pulled (progress shown), a
 //!    `build` context packed and built;
-//! 4. containers layer by layer (the graph's start order); the ops of one
-//!    layer run concurrently, at most `concurrency` at a time; engine
-//!    `start` calls of containers that publish host ports one at a time
-//!    (port allocation races otherwise). Before
-//!    a container starts, everything it uses must be *ready*: healthy when it
-//!    has a health check, running otherwise. A started container is itself
-//!    waited for, so a failure is reported with the container that failed,
-//!    its last health output or log lines, and the `.dvm` span behind it.
-//!    Waits have deadlines that follow from the health check and say what
-//!    they waited for. A failed layer stops the next ones.
+//! 4. containers, each created and started as soon as everything it uses
+//!    is *ready* (healthy when it has a health check, running
+//!    otherwise): no barrier between the graph's start layers, so a slow
+//!    branch does not hold back another (as Compose's `depends_on`); at most `DEFAULT_CONCURRENCY` engine
+//!    create/start calls at a time; `start` calls of containers that
+//!    publish host ports one at a time (port allocation races otherwise).
+//!    A started container is itself waited for, so a failure is reported
+//!    with the container that failed, its last health output or log lines,
+//!    and the `.dvm` span behind it. Waits have deadlines that follow from
+//!    the health check and say what they waited for. What uses a failed
+//!    container is not started; independent branches go on, and the apply
+//!    reports every failure at the end.
 //!
 //! Every engine step is journaled as it starts and ends.
 
@@ -30,10 +32,10 @@ use crate::state::journal::Journal;
 use dvm_compiler::codes::realise as codes;
 use futures_util::StreamExt;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-/// Default bound on concurrent container ops within a layer.
+/// Default bound on concurrent engine create/start calls.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// How long a container without a health check may take to be running.
@@ -45,9 +47,16 @@ pub struct Executor<'a, E: Engine> {
     pub observed: &'a ObservedState,
     pub journal: RefCell<&'a mut Journal>,
     pub progress: &'a dyn Progress,
-    pub concurrency: usize,
     /// Container id → readiness, once known.
     ready: RefCell<BTreeMap<String, bool>>,
+    /// Containers this apply creates, recreates or starts.
+    pending: RefCell<BTreeSet<String>>,
+    /// Container id → how its op ended (`true`: ready), for its dependents.
+    settled: RefCell<BTreeMap<String, bool>>,
+    /// Woken whenever an op settles.
+    changed: tokio::sync::Notify,
+    /// Bounds concurrent engine create/start work (not the waits).
+    slots: tokio::sync::Semaphore,
     /// Image reference → id, as pulled or built during this apply.
     images: RefCell<BTreeMap<String, String>>,
     start_lock: tokio::sync::Mutex<()>,
@@ -76,8 +85,11 @@ impl<'a, E: Engine> Executor<'a, E> {
             observed,
             journal: RefCell::new(journal),
             progress,
-            concurrency: DEFAULT_CONCURRENCY,
             ready: RefCell::new(BTreeMap::new()),
+            pending: RefCell::new(BTreeSet::new()),
+            settled: RefCell::new(BTreeMap::new()),
+            changed: tokio::sync::Notify::new(),
+            slots: tokio::sync::Semaphore::new(DEFAULT_CONCURRENCY),
             images: RefCell::new(observed.images.clone()),
             start_lock: tokio::sync::Mutex::new(()),
         }
@@ -157,7 +169,7 @@ impl<'a, E: Engine> Executor<'a, E> {
             .collect();
         let results: Vec<Result<(), Failure>> = futures_util::stream::iter(removals)
             .map(|op| self.remove(op))
-            .buffer_unordered(self.concurrency.max(1))
+            .buffer_unordered(DEFAULT_CONCURRENCY)
             .collect()
             .await;
         let mut failures: Vec<Failure> = Vec::new();
@@ -172,37 +184,47 @@ impl<'a, E: Engine> Executor<'a, E> {
         }
         // 3. Images.
         self.prepare_images(plan).await?;
-        // 4. Containers, layer by layer.
-        let mut layers: BTreeMap<usize, Vec<&Op>> = BTreeMap::new();
-        for op in plan.ops.iter().filter(|o| {
-            matches!(
-                o.kind,
-                OpKind::Create | OpKind::Recreate | OpKind::Start | OpKind::Unchanged
-            )
-        }) {
-            layers.entry(op.layer.unwrap_or(0)).or_default().push(op);
+        // 4. Containers: each starts as soon as what it uses is ready (no
+        //    barrier between layers), at most `DEFAULT_CONCURRENCY` engine
+        //    create/start calls at a time. Ops come in start order.
+        let ops: Vec<&Op> = plan
+            .ops
+            .iter()
+            .filter(|o| matches!(o.kind, OpKind::Create | OpKind::Recreate | OpKind::Start))
+            .collect();
+        {
+            let mut pending = self.pending.borrow_mut();
+            pending.extend(ops.iter().map(|o| o.target.clone()));
         }
-        for ops in layers.values() {
-            let results: Vec<(OpKind, Result<(), Failure>)> =
-                futures_util::stream::iter(ops.iter())
-                    .map(|op| async move { (op.kind, self.container(op).await) })
-                    .buffer_unordered(self.concurrency.max(1))
-                    .collect()
-                    .await;
-            for (kind, r) in results {
-                match r {
-                    Ok(()) => match kind {
-                        OpKind::Create => outcome.created += 1,
-                        OpKind::Recreate => outcome.recreated += 1,
-                        OpKind::Start => outcome.started += 1,
-                        _ => {}
-                    },
-                    Err(f) => failures.push(f),
-                }
+        let results: Vec<(OpKind, Result<bool, Failure>)> =
+            futures_util::future::join_all(ops.iter().map(|op| async move {
+                let res = self.container(op).await;
+                let ok = matches!(res, Ok(true));
+                self.settled.borrow_mut().insert(op.target.clone(), ok);
+                self.changed.notify_waiters();
+                (op.kind, res)
+            }))
+            .await;
+        let mut skipped = 0;
+        for (kind, r) in results {
+            match r {
+                Ok(true) => match kind {
+                    OpKind::Create => outcome.created += 1,
+                    OpKind::Recreate => outcome.recreated += 1,
+                    OpKind::Start => outcome.started += 1,
+                    _ => {}
+                },
+                Ok(false) => skipped += 1,
+                Err(f) => failures.push(f),
             }
-            if !failures.is_empty() {
-                return Err(failures);
+        }
+        if !failures.is_empty() {
+            if skipped > 0 {
+                self.progress.note(&format!(
+                    "{skipped} object(s) not started: something they use failed"
+                ));
             }
+            return Err(failures);
         }
         Ok(outcome)
     }
@@ -313,17 +335,22 @@ impl<'a, E: Engine> Executor<'a, E> {
         Ok(())
     }
 
-    async fn container(&self, op: &Op) -> Result<(), Failure> {
+    /// Creates (or recreates, or starts) one container once what it uses
+    /// is ready, then waits for it to be ready. `Ok(false)`: not created
+    /// because something it uses failed (that failure is reported).
+    async fn container(&self, op: &Op) -> Result<bool, Failure> {
         let Some(c) = self.desired.container(&op.target) else {
-            return Ok(());
+            return Ok(true);
         };
-        if op.kind == OpKind::Unchanged {
-            return Ok(());
-        }
         for dep in &c.after {
             self.progress.update(&c.id, &format!("waiting for {dep}"));
-            self.wait_ready(dep).await?;
+            if !self.wait_for(dep).await? {
+                self.progress
+                    .failed(&c.id, &format!("not started: {dep} is not ready"));
+                return Ok(false);
+            }
         }
+        let permit = self.slots.acquire().await;
         let fail = |e: EngineError, p: &dyn Progress| {
             p.failed(&c.id, &e.to_string());
             engine_failure(&e, &c.name, c.source.as_ref())
@@ -344,14 +371,40 @@ impl<'a, E: Engine> Executor<'a, E> {
                     spec.labels = with_image_id(c, image_id);
                 }
                 self.progress.update(&c.id, "creating");
-                self.step(
-                    "create",
-                    &c.id,
-                    &c.name,
-                    self.engine.create_container(&spec),
-                )
-                .await
-                .map_err(|e| fail(e, self.progress))?
+                let created = self
+                    .step(
+                        "create",
+                        &c.id,
+                        &c.name,
+                        self.engine.create_container(&spec),
+                    )
+                    .await;
+                match created {
+                    Err(EngineError::Refused { status: 409, .. })
+                        if self.left_in_flight(c).await =>
+                    {
+                        // A create an interrupted run had in flight landed
+                        // after this plan observed the engine: that
+                        // container is ours; replace it.
+                        self.step(
+                            "remove",
+                            &c.id,
+                            &c.name,
+                            self.engine.remove_container(&c.name),
+                        )
+                        .await
+                        .map_err(|e| fail(e, self.progress))?;
+                        self.step(
+                            "create",
+                            &c.id,
+                            &c.name,
+                            self.engine.create_container(&spec),
+                        )
+                        .await
+                        .map_err(|e| fail(e, self.progress))?
+                    }
+                    other => other.map_err(|e| fail(e, self.progress))?,
+                }
             }
         };
         self.progress.update(&c.id, "starting");
@@ -371,7 +424,42 @@ impl<'a, E: Engine> Executor<'a, E> {
                 return Err(self.start_failure(c, &e));
             }
         }
-        self.wait_ready(&c.id).await
+        drop(permit);
+        self.wait_ready(&c.id).await.map(|()| true)
+    }
+
+    /// Whether the container holding `c`'s name is one an interrupted
+    /// apply created for this very object: managed, of the same ecosystem
+    /// and graph id. This apply holds the ecosystem's lock, so no live run
+    /// made it. Anything else holding the name is a clash to report, never
+    /// removed.
+    async fn left_in_flight(&self, c: &DesiredContainer) -> bool {
+        let Ok(d) = self.engine.inspect_container(&c.name).await else {
+            return false;
+        };
+        let ours = |key: &str, want: &str| d.labels.get(key).is_some_and(|v| v == want);
+        ours(label::MANAGED, "true")
+            && ours(label::ECOSYSTEM, &c.ecosystem)
+            && ours(label::ID, &c.id)
+    }
+
+    /// Waits for a container this apply is about to start or has started:
+    /// `true` once it is ready, `false` when its op failed or was skipped.
+    /// A container no op of this plan touches is waited for on the engine.
+    async fn wait_for(&self, id: &str) -> Result<bool, Failure> {
+        if !self.pending.borrow().contains(id) {
+            return self.wait_ready(id).await.map(|()| true);
+        }
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            // Registered before looking, so a settle in between is not missed.
+            changed.as_mut().enable();
+            if let Some(ok) = self.settled.borrow().get(id).copied() {
+                return Ok(ok);
+            }
+            changed.await;
+        }
     }
 
     /// Waits until a container is ready (healthy with a check, running

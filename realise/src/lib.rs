@@ -9,8 +9,8 @@
 //! 3. `reconcile` — `(desired, observed) →` [`plan::Plan`], pure: create,
 //!    recreate (naming the changed fields), start, remove, unchanged;
 //! 4. `apply` — the executor walks the plan: networks and volumes, removals,
-//!    images, containers by start layer (bounded concurrency, health-gated),
-//!    every step journaled in `state`.
+//!    images, each container as soon as what it uses is ready (bounded
+//!    concurrency, health-gated), every step journaled in `state`.
 //!
 //! `session` strings these together for the CLI; `compose` renders the same
 //! graph as a docker-compose file. Effects sit behind one module each:

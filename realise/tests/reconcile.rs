@@ -7,6 +7,7 @@ use dvm_compiler::db::RootDatabase;
 use dvm_compiler::graph::Graph;
 use dvm_compiler::source::MemoryLoader;
 use dvm_realise::desired::{DesiredInputs, DesiredState, desired};
+use dvm_realise::engine::Engine;
 use dvm_realise::engine::fake::FakeEngine;
 use dvm_realise::observe::{ObservedContainer, ObservedState, OtherContainer, observe};
 use dvm_realise::plan::Plan;
@@ -409,4 +410,76 @@ fn apply_on_the_fake_engine_creates_in_order_then_touches_nothing() {
     );
     let obs = run(observe(&engine, &["shop".to_string()], &[])).expect("observe");
     assert_eq!(obs.containers.len(), 3);
+}
+
+/// Plans on the fake engine, lets `meanwhile` change the engine (as a
+/// killed run's in-flight calls landing late), then applies the plan.
+fn plan_then_apply(
+    engine: &FakeEngine,
+    g: &Graph,
+    home: &Path,
+    meanwhile: impl FnOnce(&Planned),
+) -> Result<(), String> {
+    let conn = dvm_realise::state::schema::open(home).expect("db");
+    let mut journal = Journal::start(conn, "test", "/t/main.dvm").expect("journal");
+    let planned = run(session::make_plan(
+        engine,
+        g,
+        "/t/main.dvm",
+        &SecretSource {
+            resolve: &secret,
+            hmac_key: b"k",
+        },
+    ))
+    .expect("plan");
+    meanwhile(&planned);
+    run(session::apply_plan(engine, &planned, &mut journal, &Silent))
+        .map(|_| ())
+        .map_err(|f| format!("{f:?}"))
+}
+
+#[test]
+fn a_container_a_killed_run_created_late_is_replaced_and_a_strangers_is_not() {
+    let home = tempfile::tempdir().expect("tmp");
+    let engine = FakeEngine::with_images(&[("busybox:1", "sha256:aaa")]);
+    let g = graph(SHOP, &[]);
+    // Ours: same ecosystem and graph id, created after the plan observed.
+    plan_then_apply(&engine, &g, home.path(), |planned| {
+        let db = planned.desired.container("shop/db").expect("db");
+        run(engine.create_container(&db.spec)).expect("in-flight create");
+    })
+    .expect("apply converges");
+    let calls = engine.calls();
+    let db_calls: Vec<&String> = calls
+        .iter()
+        .filter(|c| c.ends_with("dvm-shop-db"))
+        .collect();
+    assert_eq!(
+        db_calls,
+        [
+            "create dvm-shop-db",
+            "remove dvm-shop-db",
+            "create dvm-shop-db",
+            "start dvm-shop-db"
+        ]
+    );
+    let obs = run(observe(&engine, &["shop".to_string()], &[])).expect("observe");
+    assert_eq!(obs.containers.len(), 3);
+
+    // A stranger's container taking the name is reported, never removed.
+    let home = tempfile::tempdir().expect("tmp");
+    let engine = FakeEngine::with_images(&[("busybox:1", "sha256:aaa")]);
+    let err = plan_then_apply(&engine, &g, home.path(), |planned| {
+        let mut spec = planned
+            .desired
+            .container("shop/db")
+            .expect("db")
+            .spec
+            .clone();
+        spec.labels.clear();
+        run(engine.create_container(&spec)).expect("stranger");
+    })
+    .expect_err("a clash");
+    assert!(err.contains("already in use"), "{err}");
+    assert!(!engine.calls().iter().any(|c| c.starts_with("remove")));
 }
