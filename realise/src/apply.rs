@@ -38,6 +38,9 @@ use std::time::{Duration, Instant};
 /// Default bound on concurrent engine create/start calls.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
+/// How often a container's health is looked at once its first check is due.
+const HEALTH_POLL: Duration = Duration::from_millis(100);
+
 /// How long a container without a health check may take to be running.
 const RUNNING_DEADLINE_MS: i64 = 60_000;
 
@@ -557,8 +560,25 @@ impl<'a, E: Engine> Executor<'a, E> {
                 }
                 return Err(f);
             }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_millis(250));
+            // The engine runs a first health check one interval after the
+            // start, then one per interval: no use asking before the first;
+            // after it, look every 100 ms so that a dependent starts soon
+            // after its dependency turns healthy. Without a check, back off.
+            let next = match c.spec.health.as_ref() {
+                Some(h) => {
+                    let first = Duration::from_millis(h.interval_ms.max(0) as u64);
+                    first
+                        .checked_sub(started.elapsed())
+                        .filter(|d| *d > HEALTH_POLL)
+                        .unwrap_or(HEALTH_POLL)
+                }
+                None => {
+                    let p = pause;
+                    pause = (pause * 2).min(Duration::from_millis(250));
+                    p
+                }
+            };
+            tokio::time::sleep(next).await;
         }
     }
 
