@@ -256,6 +256,15 @@ async fn connect(graph: &Graph) -> Result<DockerEngine, Failure> {
 }
 
 /// State dir and database.
+/// The engine and the state database, which every engine command needs.
+async fn connect_and_open(
+    graph: &Graph,
+) -> Result<(DockerEngine, PathBuf, state::Connection), Failure> {
+    let engine = connect(graph).await?;
+    let (home, conn) = open_state()?;
+    Ok((engine, home, conn))
+}
+
 fn open_state() -> Result<(PathBuf, state::Connection), Failure> {
     let home = state::home()?;
     let conn = schema::open(&home)?;
@@ -291,11 +300,7 @@ pub fn plan(args: PlanArgs) -> u8 {
     let Some(rt) = runtime() else { return 3 };
     let file = file_string(args.file.as_deref());
     rt.block_on(async {
-        let engine = match connect(&graph).await {
-            Ok(e) => e,
-            Err(f) => return fail(None, &[f]),
-        };
-        let (home, conn) = match open_state() {
+        let (engine, home, conn) = match connect_and_open(&graph).await {
             Ok(s) => s,
             Err(f) => return fail(None, &[f]),
         };
@@ -351,11 +356,7 @@ fn lock_plan_apply(
 ) -> u8 {
     let Some(rt) = runtime() else { return 3 };
     rt.block_on(async {
-        let engine = match connect(graph).await {
-            Ok(e) => e,
-            Err(f) => return fail(None, &[f]),
-        };
-        let (home, conn) = match open_state() {
+        let (engine, home, conn) = match connect_and_open(graph).await {
             Ok(s) => s,
             Err(f) => return fail(None, &[f]),
         };
@@ -485,11 +486,7 @@ pub fn destroy(args: DestroyArgs) -> u8 {
     let file = file_string(args.file.as_deref());
     let Some(rt) = runtime() else { return 3 };
     rt.block_on(async {
-        let engine = match connect(&graph).await {
-            Ok(e) => e,
-            Err(f) => return fail(None, &[f]),
-        };
-        let (home, conn) = match open_state() {
+        let (engine, home, conn) = match connect_and_open(&graph).await {
             Ok(s) => s,
             Err(f) => return fail(None, &[f]),
         };
@@ -534,11 +531,7 @@ pub fn status(args: StatusArgs) -> u8 {
     let file = file_string(args.file.as_deref());
     let Some(rt) = runtime() else { return 3 };
     rt.block_on(async {
-        let engine = match connect(&graph).await {
-            Ok(e) => e,
-            Err(f) => return fail(None, &[f]),
-        };
-        let (home, conn) = match open_state() {
+        let (engine, home, conn) = match connect_and_open(&graph).await {
             Ok(s) => s,
             Err(f) => return fail(None, &[f]),
         };

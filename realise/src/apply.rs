@@ -23,7 +23,7 @@
 
 use crate::context;
 use crate::desired::{DesiredContainer, DesiredState, ImageSource, label, with_image_id};
-use crate::engine::{Engine, EngineError};
+use crate::engine::{ContainerDetails, Engine, EngineError};
 use crate::errors::Failure;
 use crate::observe::ObservedState;
 use crate::plan::{Op, OpKind, Plan};
@@ -501,7 +501,7 @@ impl<'a, E: Engine> Executor<'a, E> {
                 ("running", Some("unhealthy")) => {
                     self.progress.failed(&c.id, "unhealthy");
                     let logs = self.engine.logs(&c.name, 10).await.unwrap_or_default();
-                    let mut f = Failure::new(
+                    let f = Failure::new(
                         codes::UNHEALTHY,
                         format!(
                             "{} ({}) is unhealthy: its health check failed",
@@ -509,15 +509,7 @@ impl<'a, E: Engine> Executor<'a, E> {
                         ),
                     )
                     .at(c.source.as_ref(), "the health check of this object");
-                    if let Some(out) = d
-                        .health_output
-                        .as_deref()
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                    {
-                        f = f.note(format!("last health check output: {out}"));
-                    }
-                    return Err(with_logs(f, &logs));
+                    return Err(with_logs(with_health_output(f, &d), &logs));
                 }
                 ("exited", _) | ("dead", _) => {
                     self.progress.failed(&c.id, "exited");
@@ -538,7 +530,7 @@ impl<'a, E: Engine> Executor<'a, E> {
             }
             if started.elapsed().as_millis() as i64 > deadline_ms {
                 self.progress.failed(&c.id, "timed out");
-                let mut f = Failure::new(
+                let f = Failure::new(
                     codes::TIMEOUT,
                     format!(
                         "timed out after {}s waiting for {} ({}) to be {what} (it is {}{})",
@@ -546,19 +538,14 @@ impl<'a, E: Engine> Executor<'a, E> {
                         c.id,
                         c.name,
                         d.state,
-                        d.health.map(|h| format!(", {h}")).unwrap_or_default()
+                        d.health
+                            .as_ref()
+                            .map(|h| format!(", {h}"))
+                            .unwrap_or_default()
                     ),
                 )
                 .at(c.source.as_ref(), "this object's container");
-                if let Some(out) = d
-                    .health_output
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                {
-                    f = f.note(format!("last health check output: {out}"));
-                }
-                return Err(f);
+                return Err(with_health_output(f, &d));
             }
             // The engine runs a first health check one interval after the
             // start, then one per interval: no use asking before the first;
@@ -626,6 +613,19 @@ impl<'a, E: Engine> Executor<'a, E> {
             .help("stop what holds the port, or choose another `host` port");
         }
         engine_failure(e, &c.name, c.source.as_ref())
+    }
+}
+
+/// Adds the engine's last health check output, when there is one.
+fn with_health_output(f: Failure, d: &ContainerDetails) -> Failure {
+    match d
+        .health_output
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(out) => f.note(format!("last health check output: {out}")),
+        None => f,
     }
 }
 
