@@ -401,12 +401,12 @@ fn lock_plan_apply(
             Ok(s) => s,
             Err(f) => return fail(None, &[f]),
         };
-        let mut journal = match Journal::start(jconn, command, file) {
+        let journal = match Journal::start(jconn, command, file) {
             Ok(j) => j,
             Err(f) => return fail(None, &[f]),
         };
         let progress = progress();
-        match session::apply_plan(&engine, &planned, &mut journal, progress.as_ref()).await {
+        match session::apply_plan(&engine, &planned, &journal, progress.as_ref()).await {
             Ok(o) => {
                 drop(progress);
                 eprintln!(
@@ -496,12 +496,12 @@ pub fn destroy(args: DestroyArgs) -> u8 {
             Ok(l) => l,
             Err(f) => return fail(None, &[f]),
         };
-        let mut journal = match Journal::start(conn, &command, &file) {
+        let journal = match Journal::start(conn, &command, &file) {
             Ok(j) => j,
             Err(f) => return fail(None, &[f]),
         };
         let progress = PlainProgress::default();
-        match session::destroy(&engine, &ecos, args.volumes, &mut journal, &progress).await {
+        match session::destroy(&engine, &ecos, args.volumes, &journal, &progress).await {
             Ok(d) => {
                 println!(
                     "Removed {} container(s) and {} network(s).",

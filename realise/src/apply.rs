@@ -48,14 +48,13 @@ pub struct Executor<'a, E: Engine> {
     pub engine: &'a E,
     pub desired: &'a DesiredState,
     pub observed: &'a ObservedState,
-    pub journal: RefCell<&'a mut Journal>,
+    pub journal: &'a Journal,
     pub progress: &'a dyn Progress,
-    /// Container id → readiness, once known.
+    /// Container id → readiness once known: `true` when it is ready,
+    /// `false` when its op failed or was skipped (what uses it waits here).
     ready: RefCell<BTreeMap<String, bool>>,
     /// Containers this apply creates, recreates or starts.
     pending: RefCell<BTreeSet<String>>,
-    /// Container id → how its op ended (`true`: ready), for its dependents.
-    settled: RefCell<BTreeMap<String, bool>>,
     /// Woken whenever an op settles.
     changed: tokio::sync::Notify,
     /// Bounds concurrent engine create/start work (not the waits).
@@ -79,41 +78,22 @@ impl<'a, E: Engine> Executor<'a, E> {
         engine: &'a E,
         desired: &'a DesiredState,
         observed: &'a ObservedState,
-        journal: &'a mut Journal,
+        journal: &'a Journal,
         progress: &'a dyn Progress,
     ) -> Executor<'a, E> {
         Executor {
             engine,
             desired,
             observed,
-            journal: RefCell::new(journal),
+            journal,
             progress,
             ready: RefCell::new(BTreeMap::new()),
             pending: RefCell::new(BTreeSet::new()),
-            settled: RefCell::new(BTreeMap::new()),
             changed: tokio::sync::Notify::new(),
             slots: tokio::sync::Semaphore::new(DEFAULT_CONCURRENCY),
             images: RefCell::new(observed.images.clone()),
             start_lock: tokio::sync::Mutex::new(()),
         }
-    }
-
-    /// Runs one journaled engine step.
-    async fn step<T>(
-        &self,
-        op: &str,
-        target: &str,
-        name: &str,
-        fut: impl std::future::Future<Output = Result<T, EngineError>>,
-    ) -> Result<T, EngineError> {
-        let seq = self.journal.borrow_mut().begin(op, target, name);
-        let res = fut.await;
-        let detail = match &res {
-            Ok(_) => String::new(),
-            Err(e) => e.to_string(),
-        };
-        self.journal.borrow_mut().end(seq, res.is_ok(), &detail);
-        res
     }
 
     pub async fn apply(&self, plan: &Plan) -> Result<Outcome, Vec<Failure>> {
@@ -130,21 +110,23 @@ impl<'a, E: Engine> Executor<'a, E> {
             ]);
             self.progress.update(&op.name, "creating");
             let res = if op.kind == OpKind::CreateNetwork {
-                self.step(
-                    "create-network",
-                    &op.target,
-                    &op.name,
-                    self.engine.create_network(&op.name, &labels),
-                )
-                .await
+                self.journal
+                    .record(
+                        "create-network",
+                        &op.target,
+                        &op.name,
+                        self.engine.create_network(&op.name, &labels),
+                    )
+                    .await
             } else {
-                self.step(
-                    "create-volume",
-                    &op.target,
-                    &op.name,
-                    self.engine.create_volume(&op.name, &labels),
-                )
-                .await
+                self.journal
+                    .record(
+                        "create-volume",
+                        &op.target,
+                        &op.name,
+                        self.engine.create_volume(&op.name, &labels),
+                    )
+                    .await
             };
             match res {
                 // Created meanwhile (e.g. by a run that was killed after the
@@ -203,7 +185,7 @@ impl<'a, E: Engine> Executor<'a, E> {
             futures_util::future::join_all(ops.iter().map(|op| async move {
                 let res = self.container(op).await;
                 let ok = matches!(res, Ok(true));
-                self.settled.borrow_mut().insert(op.target.clone(), ok);
+                self.ready.borrow_mut().insert(op.target.clone(), ok);
                 self.changed.notify_waiters();
                 (op.kind, res)
             }))
@@ -236,7 +218,8 @@ impl<'a, E: Engine> Executor<'a, E> {
         let id = op.container_id.clone().unwrap_or_else(|| op.name.clone());
         self.progress.update(&op.target, "removing");
         match self
-            .step(
+            .journal
+            .record(
                 "remove",
                 &op.target,
                 &op.name,
@@ -278,7 +261,8 @@ impl<'a, E: Engine> Executor<'a, E> {
                     self.progress.update(r, "pulling");
                     let sink = |line: &str| self.progress.update(r, line);
                     let res = self
-                        .step("pull", &c.id, r, self.engine.pull_image(r, &sink))
+                        .journal
+                        .record("pull", &c.id, r, self.engine.pull_image(r, &sink))
                         .await;
                     let id = match res {
                         Ok(()) => self.engine.image_id(r).await.ok().flatten(),
@@ -314,7 +298,8 @@ impl<'a, E: Engine> Executor<'a, E> {
                         .map_err(|f| vec![f.at(c.source.as_ref(), "built from here")])?;
                     let sink = |line: &str| self.progress.update(tag, line);
                     if let Err(e) = self
-                        .step(
+                        .journal
+                        .record(
                             "build",
                             &c.id,
                             tag,
@@ -363,7 +348,8 @@ impl<'a, E: Engine> Executor<'a, E> {
             _ => {
                 if let (OpKind::Recreate, Some(old)) = (op.kind, &op.container_id) {
                     self.progress.update(&c.id, "removing the old container");
-                    self.step("remove", &c.id, &c.name, self.engine.remove_container(old))
+                    self.journal
+                        .record("remove", &c.id, &c.name, self.engine.remove_container(old))
                         .await
                         .map_err(|e| fail(e, self.progress))?;
                 }
@@ -375,7 +361,8 @@ impl<'a, E: Engine> Executor<'a, E> {
                 }
                 self.progress.update(&c.id, "creating");
                 let created = self
-                    .step(
+                    .journal
+                    .record(
                         "create",
                         &c.id,
                         &c.name,
@@ -389,22 +376,24 @@ impl<'a, E: Engine> Executor<'a, E> {
                         // A create an interrupted run had in flight landed
                         // after this plan observed the engine: that
                         // container is ours; replace it.
-                        self.step(
-                            "remove",
-                            &c.id,
-                            &c.name,
-                            self.engine.remove_container(&c.name),
-                        )
-                        .await
-                        .map_err(|e| fail(e, self.progress))?;
-                        self.step(
-                            "create",
-                            &c.id,
-                            &c.name,
-                            self.engine.create_container(&spec),
-                        )
-                        .await
-                        .map_err(|e| fail(e, self.progress))?
+                        self.journal
+                            .record(
+                                "remove",
+                                &c.id,
+                                &c.name,
+                                self.engine.remove_container(&c.name),
+                            )
+                            .await
+                            .map_err(|e| fail(e, self.progress))?;
+                        self.journal
+                            .record(
+                                "create",
+                                &c.id,
+                                &c.name,
+                                self.engine.create_container(&spec),
+                            )
+                            .await
+                            .map_err(|e| fail(e, self.progress))?
                     }
                     other => other.map_err(|e| fail(e, self.progress))?,
                 }
@@ -420,7 +409,8 @@ impl<'a, E: Engine> Executor<'a, E> {
                 None
             };
             if let Err(e) = self
-                .step("start", &c.id, &c.name, self.engine.start_container(&id))
+                .journal
+                .record("start", &c.id, &c.name, self.engine.start_container(&id))
                 .await
             {
                 self.progress.failed(&c.id, "cannot start");
@@ -458,7 +448,7 @@ impl<'a, E: Engine> Executor<'a, E> {
             tokio::pin!(changed);
             // Registered before looking, so a settle in between is not missed.
             changed.as_mut().enable();
-            if let Some(ok) = self.settled.borrow().get(id).copied() {
+            if let Some(ok) = self.ready.borrow().get(id).copied() {
                 return Ok(ok);
             }
             changed.await;

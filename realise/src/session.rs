@@ -5,7 +5,7 @@
 use crate::apply::{Executor, Outcome, engine_failure};
 use crate::context;
 use crate::desired::{DesiredInputs, DesiredState, desired};
-use crate::engine::{Engine, EngineError};
+use crate::engine::Engine;
 use crate::errors::Failure;
 use crate::observe::{ObservedState, observe};
 use crate::plan::Plan;
@@ -86,7 +86,7 @@ pub async fn make_plan<E: Engine>(
 pub async fn apply_plan<E: Engine>(
     engine: &E,
     planned: &Planned,
-    journal: &mut Journal,
+    journal: &Journal,
     progress: &dyn Progress,
 ) -> Result<Outcome, Vec<Failure>> {
     let exec = Executor::new(
@@ -117,7 +117,7 @@ pub async fn destroy<E: Engine>(
     engine: &E,
     ecosystems: &[String],
     volumes: bool,
-    journal: &mut Journal,
+    journal: &Journal,
     progress: &dyn Progress,
 ) -> Result<Destroyed, Vec<Failure>> {
     let observed = observe(engine, ecosystems, &[])
@@ -127,14 +127,9 @@ pub async fn destroy<E: Engine>(
     let mut failures = Vec::new();
     for c in &observed.containers {
         progress.update(&c.name, "removing");
-        let res = journaled(
-            journal,
-            "remove",
-            &c.dvm_id,
-            &c.name,
-            engine.remove_container(&c.id),
-        )
-        .await;
+        let res = journal
+            .record("remove", &c.dvm_id, &c.name, engine.remove_container(&c.id))
+            .await;
         match res {
             Ok(()) => {
                 progress.done(&c.name, "removed");
@@ -144,7 +139,9 @@ pub async fn destroy<E: Engine>(
         }
     }
     for n in &observed.networks {
-        let res = journaled(journal, "remove-network", n, n, engine.remove_network(n)).await;
+        let res = journal
+            .record("remove-network", n, n, engine.remove_network(n))
+            .await;
         match res {
             Ok(()) => out.networks.push(n.clone()),
             Err(e) => failures.push(engine_failure(&e, n, None)),
@@ -155,7 +152,9 @@ pub async fn destroy<E: Engine>(
             out.volumes_kept.push(v.clone());
             continue;
         }
-        let res = journaled(journal, "remove-volume", v, v, engine.remove_volume(v)).await;
+        let res = journal
+            .record("remove-volume", v, v, engine.remove_volume(v))
+            .await;
         match res {
             Ok(()) => out.volumes_removed.push(v.clone()),
             Err(e) => failures.push(engine_failure(&e, v, None)),
@@ -216,23 +215,4 @@ pub async fn status<E: Engine>(engine: &E, planned: &Planned) -> Vec<StatusRow> 
         }
     }
     rows
-}
-
-/// Runs one engine step, journaled as it starts and as it ends.
-async fn journaled<T>(
-    journal: &mut Journal,
-    op: &str,
-    target: &str,
-    name: &str,
-    step: impl std::future::Future<Output = Result<T, EngineError>>,
-) -> Result<T, EngineError> {
-    let seq = journal.begin(op, target, name);
-    let res = step.await;
-    let detail = res
-        .as_ref()
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    journal.end(seq, res.is_ok(), &detail);
-    res
 }

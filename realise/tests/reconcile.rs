@@ -350,7 +350,7 @@ fn run<T>(f: impl std::future::Future<Output = T>) -> T {
 
 fn fake_apply(engine: &FakeEngine, g: &Graph, home: &Path) -> Planned {
     let conn = dvm_realise::state::schema::open(home).expect("db");
-    let mut journal = Journal::start(conn, "test", "/t/main.dvm").expect("journal");
+    let journal = Journal::start(conn, "test", "/t/main.dvm").expect("journal");
     run(async {
         let planned = session::make_plan(
             engine,
@@ -363,7 +363,7 @@ fn fake_apply(engine: &FakeEngine, g: &Graph, home: &Path) -> Planned {
         )
         .await
         .expect("plan");
-        session::apply_plan(engine, &planned, &mut journal, &Silent)
+        session::apply_plan(engine, &planned, &journal, &Silent)
             .await
             .expect("apply");
         planned
@@ -421,7 +421,7 @@ fn plan_then_apply(
     meanwhile: impl FnOnce(&Planned),
 ) -> Result<(), String> {
     let conn = dvm_realise::state::schema::open(home).expect("db");
-    let mut journal = Journal::start(conn, "test", "/t/main.dvm").expect("journal");
+    let journal = Journal::start(conn, "test", "/t/main.dvm").expect("journal");
     let planned = run(session::make_plan(
         engine,
         g,
@@ -433,7 +433,7 @@ fn plan_then_apply(
     ))
     .expect("plan");
     meanwhile(&planned);
-    run(session::apply_plan(engine, &planned, &mut journal, &Silent))
+    run(session::apply_plan(engine, &planned, &journal, &Silent))
         .map(|_| ())
         .map_err(|f| format!("{f:?}"))
 }

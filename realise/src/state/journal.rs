@@ -10,12 +10,13 @@ use super::now_ms;
 use super::schema::db_error;
 use crate::errors::Failure;
 use rusqlite::{Connection, params};
+use std::cell::Cell;
 
 pub struct Journal {
     conn: Connection,
     run_id: i64,
-    seq: i64,
-    done: usize,
+    seq: Cell<i64>,
+    done: Cell<usize>,
     abort_after: Option<usize>,
 }
 
@@ -37,27 +38,28 @@ impl Journal {
         Ok(Journal {
             conn,
             run_id,
-            seq: 0,
-            done: 0,
+            seq: Cell::new(0),
+            done: Cell::new(0),
             abort_after,
         })
     }
 
     /// Records a step as started; returns its number.
-    pub fn begin(&mut self, op: &str, target: &str, name: &str) -> i64 {
-        self.seq += 1;
+    pub fn begin(&self, op: &str, target: &str, name: &str) -> i64 {
+        let seq = self.seq.get() + 1;
+        self.seq.set(seq);
         // The journal is history: a write failure must not stop an apply.
         let _ = self.conn.execute(
             "INSERT INTO steps (run_id, seq, op, target, name, status, at_ms) \
              VALUES (?1, ?2, ?3, ?4, ?5, 'started', ?6)",
-            params![self.run_id, self.seq, op, target, name, now_ms()],
+            params![self.run_id, seq, op, target, name, now_ms()],
         );
-        self.seq
+        seq
     }
 
     /// Records a step's end (`done` or `failed` with a detail), then aborts
     /// if the test hook says so.
-    pub fn end(&mut self, seq: i64, ok: bool, detail: &str) {
+    pub fn end(&self, seq: i64, ok: bool, detail: &str) {
         let _ = self.conn.execute(
             "UPDATE steps SET status = ?1, detail = ?2, at_ms = ?3 WHERE run_id = ?4 AND seq = ?5",
             params![
@@ -68,14 +70,32 @@ impl Journal {
                 seq
             ],
         );
-        self.done += 1;
-        if self.abort_after.is_some_and(|n| self.done >= n) {
-            eprintln!(
-                "dvm: aborting after {} step(s) (DVM_TEST_ABORT_AFTER_STEPS)",
-                self.done
-            );
+        let done = self.done.get() + 1;
+        self.done.set(done);
+        if self.abort_after.is_some_and(|n| done >= n) {
+            eprintln!("dvm: aborting after {done} step(s) (DVM_TEST_ABORT_AFTER_STEPS)");
             std::process::exit(ABORT_EXIT);
         }
+    }
+
+    /// Runs one step (an engine call), journaled as it starts and as it
+    /// ends. Steps of one run may be in flight together.
+    pub async fn record<T, E: std::fmt::Display>(
+        &self,
+        op: &str,
+        target: &str,
+        name: &str,
+        step: impl std::future::Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
+        let seq = self.begin(op, target, name);
+        let res = step.await;
+        let detail = res
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        self.end(seq, res.is_ok(), &detail);
+        res
     }
 
     /// Records the run's outcome.
