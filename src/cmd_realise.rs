@@ -370,15 +370,7 @@ fn lock_plan_apply(
             Ok(p) => p,
             Err(fs) => return fail(Some(db), &fs),
         };
-        if let Some(saved) = saved
-            && (saved.graph_fingerprint != planned.plan.graph_fingerprint
-                || saved.observed_fingerprint != planned.plan.observed_fingerprint)
-        {
-            let what = if saved.graph_fingerprint != planned.plan.graph_fingerprint {
-                "the graph changed"
-            } else {
-                "the engine's state changed"
-            };
+        if let Some(what) = saved.and_then(|s| s.stale_against(&planned.plan)) {
             return fail(
                 None,
                 &[Failure::new(
@@ -397,11 +389,7 @@ fn lock_plan_apply(
             eprintln!("Nothing applied.");
             return 0;
         }
-        let (_, jconn) = match open_state() {
-            Ok(s) => s,
-            Err(f) => return fail(None, &[f]),
-        };
-        let journal = match Journal::start(jconn, command, file) {
+        let journal = match Journal::start(conn, command, file) {
             Ok(j) => j,
             Err(f) => return fail(None, &[f]),
         };

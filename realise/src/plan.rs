@@ -93,6 +93,18 @@ impl Plan {
     pub fn has_changes(&self) -> bool {
         self.ops.iter().any(|o| o.kind.changes_something())
     }
+
+    /// Why this (saved) plan may no longer be applied, judged against a
+    /// plan made now from the same file: `None` when it still holds.
+    pub fn stale_against(&self, fresh: &Plan) -> Option<&'static str> {
+        if self.graph_fingerprint != fresh.graph_fingerprint {
+            Some("the graph changed")
+        } else if self.observed_fingerprint != fresh.observed_fingerprint {
+            Some("the engine's state changed")
+        } else {
+            None
+        }
+    }
     fn count(&self, kinds: &[OpKind]) -> usize {
         self.ops.iter().filter(|o| kinds.contains(&o.kind)).count()
     }

@@ -483,3 +483,21 @@ fn a_container_a_killed_run_created_late_is_replaced_and_a_strangers_is_not() {
     assert!(err.contains("already in use"), "{err}");
     assert!(!engine.calls().iter().any(|c| c.starts_with("remove")));
 }
+
+#[test]
+fn a_saved_plan_is_stale_when_the_graph_or_the_engine_changed() {
+    let d = desired_of(&graph(SHOP, &[]), &images());
+    let o = observed_for(&d);
+    let saved = reconcile("/t/main.dvm", &d, &o).expect("plan");
+    assert_eq!(saved.stale_against(&saved.clone()), None);
+    let d2 = desired_of(&graph(SHOP, &[("greeting", "\"bye\"")]), &images());
+    let other_graph = reconcile("/t/main.dvm", &d2, &o).expect("plan");
+    assert_eq!(saved.stale_against(&other_graph), Some("the graph changed"));
+    let mut o2 = o.clone();
+    o2.containers[0].state = "exited".into();
+    let other_engine = reconcile("/t/main.dvm", &d, &o2).expect("plan");
+    assert_eq!(
+        saved.stale_against(&other_engine),
+        Some("the engine's state changed")
+    );
+}
