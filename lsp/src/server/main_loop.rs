@@ -383,19 +383,26 @@ impl Job {
         let db = &self.db;
         // Phase 1: syntax, names and types of each open file, with the
         // last graph diagnostics until new ones exist.
-        let mut statics: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
-        for path in self.open.keys() {
-            let file = db.file(path);
-            let mut diags = ide_diag::static_diagnostics(db, file);
-            if let Ok(last) = self.last_graph.lock()
-                && let Some(g) = last.get(path)
-            {
-                diags.extend(g.iter().cloned());
+        let statics: BTreeMap<PathBuf, Vec<Diagnostic>> = self
+            .open
+            .keys()
+            .map(|path| {
+                (
+                    path.clone(),
+                    ide_diag::static_diagnostics(db, db.file(path)),
+                )
+            })
+            .collect();
+        let mut first = statics.clone();
+        if let Ok(last) = self.last_graph.lock() {
+            for (path, diags) in first.iter_mut() {
+                if let Some(g) = last.get(path) {
+                    diags.extend(g.iter().cloned());
+                    dvm_compiler::diag::normalize(diags);
+                }
             }
-            dvm_compiler::diag::normalize(&mut diags);
-            statics.insert(path.clone(), diags);
         }
-        self.send(&statics, true);
+        self.send(&first, true);
         // Phase 2: evaluation and the graph, from each entry.
         let mut entries: Vec<PathBuf> = self.open.keys().cloned().collect();
         if let Some(main) = &self.root_main
@@ -420,11 +427,7 @@ impl Job {
                 graph_by_file.entry(path).or_default().extend(ds);
             }
         }
-        let mut all: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
-        for path in self.open.keys() {
-            let file = db.file(path);
-            all.insert(path.clone(), ide_diag::static_diagnostics(db, file));
-        }
+        let mut all = statics;
         for (path, ds) in &graph_by_file {
             all.entry(path.clone())
                 .or_default()
