@@ -545,8 +545,9 @@ A function returning a `Dependency`. Call it with a record of these parameters:\
             "## F.\n{\n  ## Base.\n  base = Template Workspace {\n    shell = \"zsh\";\n  };\n  ## Plugins.\n  plugins = {\n    a = P { description = \"The a\"; };\n  };\n  ## Plain.\n  n = 1;\n}\n",
         );
         assert!(
-            r.markdown.contains("A template of `Workspace`:\n\n```dvm\nTemplate Workspace {\n  shell = \"zsh\";\n};\n```")
-                || r.markdown.contains("A template of `Workspace`:\n\n```dvm\nTemplate Workspace {\n  shell = \"zsh\";\n}\n```"),
+            r.markdown.contains(
+                "A template of `Workspace`:\n\n```dvm\nTemplate Workspace {\n  shell = \"zsh\";\n}\n```"
+            ),
             "{}",
             r.markdown
         );
