@@ -168,6 +168,26 @@ fn databases_get_their_credentials_from_the_parameters() {
         node(&g, "all-deps/all/consumer/live")["env"]["POSTGRES_URL"],
         "postgres://postgres:postgres@postgres:5432/app"
     );
+    // Not the defaults: what the parameters say reaches the container
+    // and the consumer's URL.
+    let given: Value = serde_json::from_str(&eval(
+        "let d = import <stdlib/deps>; in Ecosystem { name = \"x\"; \
+         dependencies.db = d.postgres { user = \"u\"; password = \"p\"; db = \"d\"; }; \
+         dependencies.mq = d.mysql { user = \"mu\"; password = \"mp\"; db = \"md\"; }; \
+         domains.a = Domain { apps.c = App { path = ./.; uses = [ \"db\" \"mq\" ]; \
+         service = Service { image = \"busybox\"; }; }; }; }",
+        &["--graph", "-o", "json"],
+        None,
+    ))
+    .unwrap_or_default();
+    let env = |id: &str, key: &str| node(&given, id)["env"][key].clone();
+    assert_eq!(env("x/db", "POSTGRES_USER"), "u");
+    assert_eq!(env("x/db", "POSTGRES_PASSWORD"), "p");
+    assert_eq!(env("x/db", "POSTGRES_DB"), "d");
+    assert_eq!(env("x/mq", "MYSQL_USER"), "mu");
+    assert_eq!(env("x/mq", "MYSQL_DATABASE"), "md");
+    assert_eq!(env("x/a/c/live", "DB_URL"), "postgres://u:p@db:5432/d");
+    assert_eq!(env("x/a/c/live", "MQ_URL"), "mysql://mu:mp@mq:3306/md");
 }
 
 #[test]
